@@ -1,0 +1,32 @@
+from .audit import AuditEvent
+from .imports import Import, KandidaatWijziging
+from .items import Module, Plaatsing, Traject
+from .kandidaat import Kandidaat, Klantprofiel, KlantVan, SonarStatus, derive_flags
+from .reference import (
+    Arbeidsmarktregio,
+    Doelgroep,
+    DoelgroepregisterTotaal,
+    Gemeente,
+    GemeenteAlias,
+)
+from .users import Gebruiker
+
+__all__ = [
+    "Arbeidsmarktregio",
+    "AuditEvent",
+    "Doelgroep",
+    "DoelgroepregisterTotaal",
+    "Gebruiker",
+    "Gemeente",
+    "GemeenteAlias",
+    "Import",
+    "Kandidaat",
+    "KandidaatWijziging",
+    "KlantVan",
+    "Klantprofiel",
+    "Module",
+    "Plaatsing",
+    "SonarStatus",
+    "Traject",
+    "derive_flags",
+]

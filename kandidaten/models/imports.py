@@ -1,0 +1,73 @@
+"""The import record and the per-client change history it writes."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+def upload_path(instance, filename):
+    # The user's file name is never used as a path: it is kept in `bestandsnaam`.
+    return f"imports/{instance.uuid}.upload"
+
+
+class Import(models.Model):
+    class Status(models.TextChoices):
+        GEUPLOAD = "geupload", "Geüpload"
+        BEZIG = "bezig", "Bezig met lezen"
+        VOORBEELD = "voorbeeld", "Voorbeeld klaar"
+        TOEPASSEN = "toepassen", "Bezig met toepassen"
+        TOEGEPAST = "toegepast", "Toegepast"
+        GEWEIGERD = "geweigerd", "Geweigerd"
+        MISLUKT = "mislukt", "Mislukt"
+        ONGEWIJZIGD = "ongewijzigd", "Niets gewijzigd"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    gebruiker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports"
+    )
+    gebruikersnaam = models.CharField(max_length=150, blank=True)
+    aangemaakt = models.DateTimeField(auto_now_add=True)
+    toegepast = models.DateTimeField(null=True, blank=True)
+    bestandsnaam = models.CharField(max_length=255)
+    bestand = models.FileField(upload_to=upload_path, blank=True)
+    bestand_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    bestand_grootte = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.GEUPLOAD)
+    melding = models.TextField(blank=True)
+    # The preview per sheet (type, counts, field changes, warnings, first errors) as JSON.
+    voorbeeld = models.JSONField(default=dict, blank=True)
+    # Progress, written to the database so any server process can report it.
+    rijen_gelezen = models.PositiveIntegerField(default=0)
+    rijen_toegepast = models.PositiveIntegerField(default=0)
+    rijen_totaal = models.PositiveIntegerField(default=0)
+    # What the data looked like when the preview was made; a confirm is refused if it changed.
+    data_versie = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-aangemaakt"]
+        verbose_name = "import"
+        verbose_name_plural = "imports"
+
+    def __str__(self):
+        return f"{self.bestandsnaam} ({self.aangemaakt:%d-%m-%Y %H:%M})" if self.aangemaakt else self.bestandsnaam
+
+
+class KandidaatWijziging(models.Model):
+    """One field of one client changed by one import: the history behind trends per quarter."""
+
+    kandidaat = models.ForeignKey("kandidaten.Kandidaat", on_delete=models.CASCADE, related_name="wijzigingen")
+    import_run = models.ForeignKey(Import, on_delete=models.PROTECT, related_name="wijzigingen")
+    datum = models.DateField()
+    veld = models.CharField(max_length=50)
+    oud = models.CharField(max_length=200, blank=True)
+    nieuw = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-datum", "-id"]
+        verbose_name = "wijziging van een kandidaat"
+        verbose_name_plural = "wijzigingen van kandidaten"
+        indexes = [models.Index(fields=["kandidaat", "datum"]), models.Index(fields=["veld", "datum"])]
+
+    def __str__(self):
+        return f"{self.kandidaat_id} {self.veld}: {self.oud} → {self.nieuw}"

@@ -1,0 +1,91 @@
+"""Trajecten, modules and external placements: dated items that belong to a client."""
+
+from django.db import models
+
+
+class ItemQuerySet(models.QuerySet):
+    def in_bron(self):
+        return self.filter(in_bron=True)
+
+
+class Item(models.Model):
+    """What trajecten, modules and plaatsingen share; the counters rely on these fields."""
+
+    sleutel = models.CharField(max_length=50, unique=True, editable=False)
+    kandidaat = models.ForeignKey("kandidaten.Kandidaat", on_delete=models.PROTECT, related_name="+")
+    uitvoerende = models.CharField(max_length=200, blank=True)
+    startdatum = models.DateField()
+    signaaldatum = models.DateField(null=True, blank=True)
+    einddatum = models.DateField(null=True, blank=True)
+
+    in_bron = models.BooleanField("in bron", default=True)
+    niet_in_bron_sinds = models.DateField("niet meer in bron sinds", null=True, blank=True)
+    laatste_import = models.ForeignKey(
+        "kandidaten.Import", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    bijgewerkt = models.DateTimeField(auto_now=True)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Traject(Item):
+    traject_id = models.CharField("Traject-ID", max_length=50)
+    naam = models.CharField("traject", max_length=200, blank=True)
+    kandidaat = models.ForeignKey("kandidaten.Kandidaat", on_delete=models.PROTECT, related_name="trajecten")
+
+    class Meta:
+        verbose_name = "traject"
+        verbose_name_plural = "trajecten"
+        ordering = ["-startdatum"]
+        indexes = [
+            models.Index(fields=["in_bron", "startdatum", "einddatum"]),
+            models.Index(fields=["uitvoerende"]),
+        ]
+
+    def __str__(self):
+        return f"Traject {self.traject_id}"
+
+
+class Module(Item):
+    module_id = models.CharField("Module-ID", max_length=50)
+    naam = models.CharField("module", max_length=200, blank=True)
+    kandidaat = models.ForeignKey("kandidaten.Kandidaat", on_delete=models.PROTECT, related_name="modules")
+    traject_ref = models.CharField("Traject-ID", max_length=50, blank=True, help_text="Zoals geëxporteerd.")
+    traject = models.ForeignKey(
+        Traject, on_delete=models.SET_NULL, null=True, blank=True, related_name="modules"
+    )
+    opgeschort = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "module"
+        verbose_name_plural = "modules"
+        ordering = ["-startdatum"]
+        indexes = [
+            models.Index(fields=["in_bron", "startdatum", "einddatum"]),
+            models.Index(fields=["uitvoerende"]),
+        ]
+
+    def __str__(self):
+        return f"Module {self.module_id}"
+
+
+class Plaatsing(Item):
+    plaatsing_id = models.CharField("Plaatsing-ID", max_length=50)
+    kandidaat = models.ForeignKey("kandidaten.Kandidaat", on_delete=models.PROTECT, related_name="plaatsingen")
+    werkgever = models.CharField(max_length=200, blank=True)
+    functie = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "externe plaatsing"
+        verbose_name_plural = "externe plaatsingen"
+        ordering = ["-startdatum"]
+        indexes = [
+            models.Index(fields=["in_bron", "startdatum", "einddatum"]),
+            models.Index(fields=["uitvoerende"]),
+        ]
+
+    def __str__(self):
+        return f"Plaatsing {self.plaatsing_id}"

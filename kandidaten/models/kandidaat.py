@@ -1,0 +1,153 @@
+"""The client (kandidaat) and the one definition of its derived flags."""
+
+from django.db import models
+
+from .reference import Gemeente, KlantVan
+
+
+class Klantprofiel(models.TextChoices):
+    JA = "J", "Ja"
+    NEE = "N", "Nee"
+    LEEG = "L", "Leeg"
+    ONVOLLEDIG = "O", "Onvolledig"
+
+
+class SonarStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    GESLOTEN = "gesloten", "Gesloten"
+    LEEG = "", "(leeg)"
+
+
+LADDER_TREDEN = {
+    1: "Geïsoleerd",
+    2: "Sociale contacten buitenshuis",
+    3: "Deelname aan georganiseerde activiteiten",
+    4: "Onbetaald werk",
+    5: "Betaald werk met ondersteuning",
+    6: "Betaald werk",
+}
+
+
+def derive_flags(*, dgr, banenafspraak, beschut_werk, sonar_status, klantprofiel):
+    """DOMAIN.md's derived flags, defined here and nowhere else.
+
+    Returns (in_doelgroep_banenafspraak, telt_in_sonar, profiel_nodig).
+    """
+    in_doelgroep = bool(dgr) and (bool(banenafspraak) or bool(beschut_werk))
+    telt_in_sonar = in_doelgroep and sonar_status == SonarStatus.OPEN
+    profiel_nodig = telt_in_sonar and klantprofiel != Klantprofiel.JA
+    return in_doelgroep, telt_in_sonar, profiel_nodig
+
+
+def derive_klant_van(indicering, doelgroep_klant_van):
+    """An explicit Indicering wins; otherwise the doelgroep table decides."""
+    return indicering or doelgroep_klant_van or KlantVan.ONBEKEND
+
+
+class KandidaatQuerySet(models.QuerySet):
+    def in_bron(self):
+        """Clients in the latest snapshot: the only ones that count."""
+        return self.filter(in_bron=True)
+
+
+class Kandidaat(models.Model):
+    pers_nr = models.CharField("Pers. nr.", max_length=50, help_text="Zoals de laatste import het schreef.")
+    pers_nr_sleutel = models.CharField(max_length=50, unique=True, editable=False)
+    gemeente = models.ForeignKey(
+        Gemeente, on_delete=models.PROTECT, related_name="kandidaten", verbose_name="Bet. gemeente"
+    )
+    gemeente_in_bron = models.CharField(
+        "gemeente zoals geëxporteerd", max_length=100, blank=True,
+        help_text="De tekst uit het bestand; van belang als de gemeente onbekend is.",
+    )
+    naam = models.CharField(max_length=200)
+    doelgroep = models.CharField(max_length=100, blank=True)
+    dgr = models.BooleanField("DGR", default=False)
+    banenafspraak = models.BooleanField("Sonar - Banenafspraken", default=False)
+    sonar_status = models.CharField(
+        "Sonar - Status", max_length=10, choices=SonarStatus.choices, blank=True
+    )
+    klantprofiel = models.CharField(
+        "Sonar - Klantprofiel", max_length=1, choices=Klantprofiel.choices, default=Klantprofiel.LEEG
+    )
+    participatieladder = models.CharField(
+        "Sonar - Participatieladder", max_length=40, blank=True,
+        help_text='Genormaliseerd, bijvoorbeeld "04 met groeipotentieel"; leeg = onbekend.',
+    )
+    ladder_trede = models.PositiveSmallIntegerField("trede", null=True, blank=True)
+    ladder_groeipotentieel = models.BooleanField("groeipotentieel", null=True, blank=True)
+    dv_laatste_soort = models.CharField("Sonar - DV Laatste Soort", max_length=200, blank=True)
+    begeleider = models.CharField("Begeleider Compas", max_length=200, blank=True)
+    indicering = models.CharField(
+        "Indicering", max_length=10, choices=KlantVan.choices, blank=True,
+        help_text="Uit de kolom Indicering; leeg als het bestand die kolom niet had.",
+    )
+    beschut_werk = models.BooleanField("Beschut werk", default=False)
+
+    # Derived (see derive_flags / derive_klant_van); stored so lists filter on an index.
+    klant_van = models.CharField("klant van", max_length=10, choices=KlantVan.choices, blank=True)
+    in_doelgroep_banenafspraak = models.BooleanField("in doelgroep banenafspraak", default=False)
+    telt_in_sonar = models.BooleanField("telt mee in Sonar", default=False)
+    profiel_nodig = models.BooleanField("profiel nodig", default=False)
+    profiel_nodig_sinds = models.DateField(
+        "profiel nodig sinds", null=True, blank=True,
+        help_text="Datum van de import waarmee de kandidaat een profiel nodig kreeg.",
+    )
+
+    # Snapshot bookkeeping.
+    in_bron = models.BooleanField("in bron", default=True)
+    niet_in_bron_sinds = models.DateField("niet meer in bron sinds", null=True, blank=True)
+    eerste_import = models.ForeignKey(
+        "kandidaten.Import", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    laatste_import = models.ForeignKey(
+        "kandidaten.Import", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    bijgewerkt = models.DateTimeField(auto_now=True)
+
+    objects = KandidaatQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "kandidaat"
+        verbose_name_plural = "kandidaten"
+        ordering = ["gemeente__naam", "pers_nr_sleutel"]
+        permissions = [
+            ("view_transparantie", "Kan het transparantierapport zien"),
+            ("export_kandidaat", "Kan kandidatenlijsten exporteren"),
+        ]
+        indexes = [
+            models.Index(fields=["gemeente", "in_bron"]),
+            models.Index(fields=["begeleider"]),
+            models.Index(fields=["profiel_nodig", "gemeente"]),
+            models.Index(fields=["telt_in_sonar", "gemeente"]),
+            models.Index(fields=["klantprofiel"]),
+            models.Index(fields=["doelgroep"]),
+            models.Index(fields=["naam"]),
+        ]
+
+    def __str__(self):
+        return f"{self.pers_nr} {self.naam}"
+
+    def apply_derived_flags(self, doelgroep_klant_van=None):
+        if doelgroep_klant_van is None:
+            from kandidaten.keys import doelgroep_sleutel
+
+            from .reference import Doelgroep
+
+            doelgroep_klant_van = (
+                Doelgroep.objects.filter(sleutel=doelgroep_sleutel(self.doelgroep))
+                .values_list("klant_van", flat=True)
+                .first()
+            ) or ""
+        self.in_doelgroep_banenafspraak, self.telt_in_sonar, self.profiel_nodig = derive_flags(
+            dgr=self.dgr,
+            banenafspraak=self.banenafspraak,
+            beschut_werk=self.beschut_werk,
+            sonar_status=self.sonar_status,
+            klantprofiel=self.klantprofiel,
+        )
+        self.klant_van = derive_klant_van(self.indicering, doelgroep_klant_van)
+
+    @property
+    def ladder_omschrijving(self):
+        return LADDER_TREDEN.get(self.ladder_trede, "onbekend")

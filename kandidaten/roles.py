@@ -1,0 +1,64 @@
+"""The three roles as Django groups, with their permissions (DOMAIN.md, "Who uses it").
+
+Created by a data migration; `sync_roles` can be run again after a release
+adds permissions (it only adds what is missing from each group's list).
+"""
+
+MEDEWERKER = "Medewerker"
+TEAMLEIDER = "Teamleider"
+BEHEER = "Functioneel beheer"
+
+_MEDEWERKER_PERMS = [
+    "view_kandidaat",
+    "export_kandidaat",
+    "view_traject",
+    "view_module",
+    "view_plaatsing",
+]
+_TEAMLEIDER_PERMS = _MEDEWERKER_PERMS + [
+    "change_kandidaat",
+    "view_kandidaatwijziging",
+    "view_transparantie",
+    "view_auditevent",
+    "view_import",
+    "view_gemeente",
+    "view_doelgroep",
+]
+_BEHEER_PERMS = _MEDEWERKER_PERMS + [
+    "view_transparantie",
+    "add_import",
+    "change_import",
+    "view_import",
+    "view_kandidaatwijziging",
+    "add_gemeente", "change_gemeente", "view_gemeente",
+    "add_gemeentealias", "change_gemeentealias", "delete_gemeentealias", "view_gemeentealias",
+    "view_arbeidsmarktregio", "change_arbeidsmarktregio",
+    "add_doelgroep", "change_doelgroep", "delete_doelgroep", "view_doelgroep",
+    "add_doelgroepregistertotaal", "change_doelgroepregistertotaal",
+    "delete_doelgroepregistertotaal", "view_doelgroepregistertotaal",
+    "add_gebruiker", "change_gebruiker", "view_gebruiker",
+    "view_group",
+]
+
+ROLE_PERMISSIONS = {
+    MEDEWERKER: _MEDEWERKER_PERMS,
+    TEAMLEIDER: _TEAMLEIDER_PERMS,
+    BEHEER: _BEHEER_PERMS,
+}
+# Roles that work in the admin screens (Django requires is_staff for those).
+STAFF_ROLES = {TEAMLEIDER, BEHEER}
+
+
+def sync_roles(apps):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        permissions = Permission.objects.filter(
+            codename__in=codenames, content_type__app_label__in=["kandidaten", "auth"]
+        )
+        found = set(permissions.values_list("codename", flat=True))
+        missing = set(codenames) - found
+        if missing:
+            raise RuntimeError(f"Onbekende rechten voor {role}: {sorted(missing)}")
+        group.permissions.add(*permissions)

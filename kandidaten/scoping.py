@@ -1,0 +1,42 @@
+"""Which clients a user may see: the one place where that is decided.
+
+Every view, export and command that shows clients or their items starts from
+these functions. A user sees the clients of the gemeenten assigned to them;
+no gemeenten means no clients; a superuser sees everything.
+"""
+
+from .models import Gemeente, Kandidaat, Module, Plaatsing, Traject
+
+
+def gemeenten_voor(user):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Gemeente.objects.none()
+    if user.is_superuser:
+        return Gemeente.objects.all()
+    return user.gemeenten.all()
+
+
+def kandidaten_voor(user, queryset=None):
+    queryset = Kandidaat.objects.all() if queryset is None else queryset
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(gemeente__in=user.gemeenten.all())
+
+
+def items_voor(user, model_or_queryset):
+    """Trajecten, modules or plaatsingen of the clients the user may see."""
+    queryset = (
+        model_or_queryset.objects.all()
+        if isinstance(model_or_queryset, type)
+        else model_or_queryset
+    )
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(kandidaat__gemeente__in=user.gemeenten.all())
+
+
+ITEM_MODELS = {"trajecten": Traject, "modules": Module, "plaatsingen": Plaatsing}

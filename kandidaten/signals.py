@@ -1,0 +1,21 @@
+"""Keep stored derived fields true when beheer edits a reference table."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .models import Doelgroep, Kandidaat, KlantVan
+
+
+@receiver(post_save, sender=Doelgroep)
+def rederive_klant_van(sender, instance, **kwargs):
+    # Only clients without an explicit Indicering take klant van from the doelgroep table.
+    from .keys import doelgroep_sleutel
+
+    ids = [
+        pk
+        for pk, doelgroep in Kandidaat.objects.filter(indicering=KlantVan.ONBEKEND)
+        .values_list("pk", "doelgroep")
+        .iterator()
+        if doelgroep_sleutel(doelgroep) == instance.sleutel
+    ]
+    Kandidaat.objects.filter(pk__in=ids).update(klant_van=instance.klant_van)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from kandidaten.views import kandidaten as views
+
+urlpatterns = [
+    path("", views.lijst, name="lijst"),
+    path("profiel-nodig/", views.profiel_nodig, name="profiel_nodig"),
+]

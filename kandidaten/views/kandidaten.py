@@ -1,0 +1,13 @@
+from django.shortcuts import render
+
+from kandidaten.scoping import kandidaten_voor
+
+
+def lijst(request):
+    aantal = kandidaten_voor(request.user).in_bron().count()
+    return render(request, "kandidaten/placeholder.html", {"titel": "Kandidaten", "aantal": aantal})
+
+
+def profiel_nodig(request):
+    aantal = kandidaten_voor(request.user).in_bron().filter(profiel_nodig=True).count()
+    return render(request, "kandidaten/placeholder.html", {"titel": "Profiel nodig", "aantal": aantal})

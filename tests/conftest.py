@@ -1,0 +1,35 @@
+import pytest
+
+from kandidaten.roles import BEHEER, MEDEWERKER, TEAMLEIDER
+from tests.factories import make_user
+
+
+@pytest.fixture
+def medewerker_epe(db):
+    return make_user("medewerker.epe", MEDEWERKER, gemeenten=["Epe"], begeleider_naam="A. de Vries")
+
+
+@pytest.fixture
+def medewerker_apeldoorn(db):
+    return make_user("medewerker.apeldoorn", MEDEWERKER, gemeenten=["Apeldoorn"])
+
+
+@pytest.fixture
+def teamleider(db):
+    return make_user("teamleider", TEAMLEIDER, gemeenten=["Apeldoorn", "Epe", "Heerde"])
+
+
+@pytest.fixture
+def beheerder(db):
+    return make_user("beheer", BEHEER, gemeenten=["Apeldoorn", "Epe", "Heerde", "Onbekend"])
+
+
+@pytest.fixture
+def logged_in(client):
+    """Log a user in on the test client: `logged_in(user)` returns the client."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

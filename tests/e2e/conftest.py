@@ -1,0 +1,58 @@
+"""Browser tests: Playwright drives Debian's chromium against Django's live server.
+
+Sync Playwright runs an event loop in the test thread; Django refuses ORM calls
+from such a thread unless told otherwise, and per-test monkeypatching fails at
+database teardown, so the flag is set when this conftest is imported. `make test`
+runs this folder as its own pytest step to keep that out of the other tests.
+"""
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def login(live_server, page):
+    """Log in through the real form: `login(user)` leaves the page on the overview."""
+
+    def do_login(user, password="geheim-wachtwoord-123"):
+        page.goto(f"{live_server.url}/inloggen/")
+        page.get_by_label("Gebruikersnaam").fill(user.username)
+        page.get_by_label("Wachtwoord").fill(password)
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return do_login
+
+
+def axe_violations(page):
+    """axe-core's WCAG 2.1 A/AA violations on the current page, as readable strings."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    return [
+        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}×)"
+        for violation in results.response["violations"]
+    ]
