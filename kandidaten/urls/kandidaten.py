@@ -5,4 +5,5 @@ from kandidaten.views import kandidaten as views
 urlpatterns = [
     path("", views.lijst, name="lijst"),
     path("profiel-nodig/", views.profiel_nodig, name="profiel_nodig"),
+    path("<int:pk>/", views.detail, name="detail"),
 ]
