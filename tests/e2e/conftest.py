@@ -51,7 +51,8 @@ def axe_violations(page):
     """axe-core's WCAG 2.1 A/AA violations on the current page, as readable strings."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    wcag_aa = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": wcag_aa}})
     return [
         f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}×)"
         for violation in results.response["violations"]
