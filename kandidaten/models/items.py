@@ -23,6 +23,7 @@ class Item(models.Model):
     laatste_import = models.ForeignKey(
         "kandidaten.Import", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    bron_hash = models.CharField(max_length=16, blank=True, editable=False)
     bijgewerkt = models.DateTimeField(auto_now=True)
 
     objects = ItemQuerySet.as_manager()

@@ -103,6 +103,8 @@ class Kandidaat(models.Model):
     laatste_import = models.ForeignKey(
         "kandidaten.Import", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Hash of the raw cells of the last import that wrote this row: an unchanged row is recognised unparsed.
+    bron_hash = models.CharField(max_length=16, blank=True, editable=False)
     bijgewerkt = models.DateTimeField(auto_now=True)
 
     objects = KandidaatQuerySet.as_manager()

@@ -1,0 +1,203 @@
+"""Normalise: one raw cell -> a typed value, or CellError with a Dutch message.
+
+Every normaliser takes whatever a reader can return (str, int, float, bool,
+date, datetime, None) and never raises anything but CellError.
+"""
+
+import datetime
+import re
+
+from kandidaten.keys import gemeente_sleutel, pers_nr_sleutel
+
+from .errors import CellError
+
+MAX_CELL_CHARS = 32_767
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def text(value):
+    """Trimmed text, inner runs of white space folded; None and empty are ""."""
+    if type(value) is str and len(value) <= MAX_CELL_CHARS and value.isprintable():
+        # The common case: no control characters, tabs or line breaks (isprintable is False for those).
+        value = value.strip()
+        return " ".join(value.split()) if "  " in value else value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "WAAR" if value else "ONWAAR"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date() if value.time() == datetime.time() else value
+    if isinstance(value, datetime.date):
+        return value.strftime("%d-%m-%Y")
+    value = str(value)
+    if len(value) > MAX_CELL_CHARS:
+        raise CellError(f"de cel is langer dan {MAX_CELL_CHARS:,} tekens".replace(",", "."))
+    if _CONTROL.search(value):
+        raise CellError("de cel bevat stuurtekens (onzichtbare tekens) die niet in een export horen")
+    return " ".join(value.split())
+
+
+def limited(max_length):
+    def normalise(value):
+        result = text(value)
+        if len(result) > max_length:
+            raise CellError(f"de tekst is langer dan {max_length} tekens")
+        return result
+
+    normalise.__name__ = f"text_max_{max_length}"
+    return normalise
+
+
+def key(value):
+    """Pers. nr. and the IDs: required; shown as written, matched on pers_nr_sleutel()."""
+    shown = text(value)
+    if isinstance(value, float) and not value.is_integer():
+        raise CellError("een nummer met decimalen is geen geldig nummer")
+    if not shown:
+        raise CellError("leeg, maar dit veld is verplicht")
+    if len(shown) > 50:
+        raise CellError("langer dan 50 tekens")
+    return shown
+
+
+def required_text(value):
+    result = limited(200)(value)
+    if not result:
+        raise CellError("leeg, maar dit veld is verplicht")
+    return result
+
+
+_YES = {"j", "ja", "y", "yes", "1", "true", "waar", "x"}
+_NO = {"n", "nee", "no", "0", "false", "onwaar", ""}
+
+
+def yes_no(value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    word = text(value).casefold()
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise CellError("verwacht J of N")
+
+
+def dgr(value):
+    if text(value).casefold() == "dgr":
+        return True
+    return yes_no(value)
+
+
+def coded(mapping, message, name):
+    """A normaliser for a coded column: the cell, case-insensitively, must be one of `mapping`'s keys."""
+
+    def normalise(value):
+        try:
+            return mapping[text(value).casefold()]
+        except KeyError:
+            raise CellError(message) from None
+
+    normalise.__name__ = name
+    return normalise
+
+
+klantprofiel = coded(
+    {"j": "J", "ja": "J", "n": "N", "nee": "N", "l": "L", "leeg": "L", "": "L", "o": "O", "onvolledig": "O"},
+    "verwacht J, N, L of O (Ja, Nee, Leeg, Onvolledig)", "klantprofiel",
+)
+sonar_status = coded({"open": "open", "gesloten": "gesloten", "": ""}, "verwacht Open, Gesloten of leeg",
+                     "sonar_status")
+klant_van = coded({"uwv": "uwv", "gemeente": "gemeente", "": ""}, "verwacht UWV of Gemeente", "klant_van")
+
+
+_LADDER_UNKNOWN = {"", "=", "#", "(leeg)", "leeg", "onbekend"}
+_LADDER = re.compile(r"^0?(\d+)(?:\.0)?(?:\s+(met|zonder)(?:\s+groei\w*(?:\.{0,3}|\s+\w+)?)?\.{0,3})?$")
+
+
+def participatieladder(value):
+    """-> (label, rung, groeipotentieel): ("04 met groeipotentieel", 4, True); unknown = ("", None, None)."""
+    raw = text(value).casefold()
+    if raw in _LADDER_UNKNOWN:
+        return "", None, None
+    match = _LADDER.match(raw.replace("…", "..."))
+    if not match:
+        raise CellError('verwacht een trede 1–6, eventueel met "met/zonder groeipotentieel"')
+    rung = int(match.group(1))
+    if not 1 <= rung <= 6:
+        raise CellError("de trede moet tussen 1 en 6 liggen")
+    growth = {"met": True, "zonder": False}.get(match.group(2))
+    label = f"{rung:02d}" + ("" if growth is None else f" {match.group(2)} groeipotentieel")
+    return label, rung, growth
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+)
+
+
+def date(value):
+    """Optional date: real dates, Excel serial numbers, dd-mm-jjjj, d-m-jjjj, dd/mm/jjjj, jjjj-mm-dd."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, bool):
+        raise CellError("geen datum")
+    if isinstance(value, (int, float)):
+        return _from_serial(value)
+    raw = text(value)
+    if not raw:
+        return None
+    if re.fullmatch(r"\d{5}(?:\.\d+)?", raw):
+        return _from_serial(float(raw))
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(raw)
+        if match:
+            try:
+                return datetime.date(int(match["y"]), int(match["m"]), int(match["d"]))
+            except ValueError:
+                raise CellError("deze datum bestaat niet") from None
+    raise CellError("geen datum (verwacht dd-mm-jjjj)")
+
+
+def _from_serial(number):
+    if not 1 <= number < 2958466:  # Excel's range: 1900-01-01 .. 9999-12-31
+        raise CellError("geen datum (getal buiten het bereik van Excel-datums)")
+    return _EXCEL_EPOCH + datetime.timedelta(days=int(number))
+
+
+def required_date(value):
+    result = date(value)
+    if result is None:
+        raise CellError("leeg, maar dit veld is verplicht")
+    return result
+
+
+class GemeenteResolver:
+    """Names -> Gemeente pk via the reference list and aliases; unknown -> "Onbekend" plus a warning."""
+
+    def __init__(self):
+        from kandidaten.models import Gemeente, GemeenteAlias
+
+        self.by_key = dict(Gemeente.objects.values_list("sleutel", "pk"))
+        self.by_key.update(dict(GemeenteAlias.objects.values_list("sleutel", "gemeente_id")))
+        self.onbekend = Gemeente.objects.onbekend().pk
+        self.onbekend_key = gemeente_sleutel("Onbekend")
+
+    def __call__(self, value):
+        shown = limited(100)(value)
+        found = self.by_key.get(gemeente_sleutel(shown))
+        if found is None or gemeente_sleutel(shown) == self.onbekend_key:
+            return shown, self.onbekend, False
+        return shown, found, True
+
+
+__all__ = ["pers_nr_sleutel"]
