@@ -1,9 +1,9 @@
 """Keep stored derived fields true when beheer edits a reference table."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
-from .models import Doelgroep, Kandidaat, KlantVan
+from .models import Doelgroep, Gebruiker, Kandidaat, KlantVan
 
 
 @receiver(post_save, sender=Doelgroep)
@@ -19,3 +19,13 @@ def rederive_klant_van(sender, instance, **kwargs):
         if doelgroep_sleutel(doelgroep) == instance.sleutel
     ]
     Kandidaat.objects.filter(pk__in=ids).update(klant_van=instance.klant_van)
+
+
+@receiver(m2m_changed, sender=Gebruiker.gemeenten.through)
+@receiver(post_save, sender=Kandidaat)
+@receiver(post_save, sender=Doelgroep)
+def new_options_generation(sender, **kwargs):
+    """The candidate list caches its option lists per user; a changed scope or client makes them stale."""
+    from .selectors.kandidaten import bump_options_generation
+
+    bump_options_generation()

@@ -1,0 +1,130 @@
+"""The candidate list's filters (django-filter), with option lists from the user's own scope.
+
+The GET parameters are a contract: the overview's pictures, the worklist and
+bookmarks link here (docs/kandidaten.md). Choices are explicit (never "every row
+of a table"), so an option from another gemeente cannot even be submitted.
+"""
+
+import functools
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from kandidaten.keys import pers_nr_sleutel
+from kandidaten.models.kandidaat import Klantprofiel
+from kandidaten.selectors import kandidaten as selectors
+
+JA_NEE = [("ja", "Ja"), ("nee", "Nee")]
+STATUS = [("open", "Open"), ("gesloten", "Gesloten"), ("leeg", "(leeg)")]
+KLANT_VAN = [("gemeente", "Gemeente"), ("uwv", "UWV"), ("onbekend", "Onbekend")]
+
+
+def _yes_no(field):
+    def apply(queryset, name, value):
+        return queryset.filter(**{field: value == "ja"}) if value in ("ja", "nee") else queryset
+
+    return apply
+
+
+# Every filter is on the client row or a forward foreign key: rows never multiply, so no DISTINCT
+# (django-filter's default for multiple choices), which would make the COUNT scan the whole table.
+Multi = functools.partial(django_filters.MultipleChoiceFilter, distinct=False)
+
+
+class KandidaatFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Zoek op naam of Pers. nr.", method="search")
+    gemeente = Multi(label="Bet. gemeente", field_name="gemeente_id")
+    regio = Multi(label="Arbeidsmarktregio", field_name="gemeente__regio_id")
+    dgr = django_filters.ChoiceFilter(label="DGR", choices=JA_NEE, method=_yes_no("dgr"), empty_label="Alle")
+    banenafspraak = django_filters.ChoiceFilter(
+        label="Sonar - Banenafspraken", choices=JA_NEE, method=_yes_no("banenafspraak"), empty_label="Alle"
+    )
+    status = Multi(label="Sonar - Status", choices=STATUS, method="filter_status")
+    klantprofiel = Multi(
+        label="Sonar - Klantprofiel", choices=[(k.value, f"{k.value} – {k.label}") for k in Klantprofiel]
+    )
+    ladder = Multi(label="Sonar - Participatieladder", method="filter_ladder")
+    dv_soort = Multi(label="Sonar - DV Laatste Soort", field_name="dv_laatste_soort")
+    doelgroep = Multi(label="Doelgroep")
+    begeleider = Multi(label="Begeleider Compas")
+    uitvoerende = django_filters.ChoiceFilter(label="Uitvoerende", method="filter_uitvoerende", empty_label="Alle")
+    profiel_nodig = django_filters.ChoiceFilter(
+        label="Profiel nodig", choices=JA_NEE, method=_yes_no("profiel_nodig"), empty_label="Alle"
+    )
+    telt_in_sonar = django_filters.ChoiceFilter(
+        label="Telt mee in Sonar", choices=JA_NEE, method=_yes_no("telt_in_sonar"), empty_label="Alle"
+    )
+    klant_van = django_filters.ChoiceFilter(
+        label="Klant van", choices=KLANT_VAN, method="filter_klant_van", empty_label="Alle"
+    )
+    ook_niet_in_bron = django_filters.BooleanFilter(
+        label="Ook kandidaten die niet meer in de bron staan", method="filter_in_bron",
+        widget=forms.CheckboxInput,
+    )
+
+    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        options = selectors.options(user)
+        choices = {
+            "gemeente": [(str(pk), naam) for pk, naam in options.gemeenten],
+            "regio": [(str(pk), naam) for pk, naam in options.regios],
+            "ladder": [(label, selectors.ladder_label(label)) for label in options.ladders]
+            + [(selectors.ONBEKEND, "onbekend")],
+            "dv_soort": [(value, value) for value in options.dv_soorten],
+            "doelgroep": [(value, value) for value in options.doelgroepen],
+            "begeleider": [(value, value) for value in options.begeleiders],
+            "uitvoerende": [(value, value) for value in options.uitvoerenden],
+        }
+        for name, values in choices.items():
+            self.filters[name].extra["choices"] = values
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            queryset = super().qs
+            if not (self.form.is_valid() and self.form.cleaned_data.get("ook_niet_in_bron")):
+                queryset = queryset.filter(in_bron=True)
+            self._qs = queryset
+        return self._qs
+
+    def search(self, queryset, name, value):
+        words = value.split()
+        if not words:
+            return queryset
+        key = pers_nr_sleutel(value.strip())
+        condition = Q(pers_nr_sleutel=key)
+        name_condition = Q()
+        for word in words:
+            name_condition &= Q(naam__icontains=word)
+        return queryset.filter(condition | name_condition)
+
+    def filter_status(self, queryset, name, values):
+        if not values:
+            return queryset
+        return queryset.filter(sonar_status__in=["" if v == "leeg" else v for v in values])
+
+    def filter_ladder(self, queryset, name, values):
+        if not values:
+            return queryset
+        return queryset.filter(participatieladder__in=["" if v == selectors.ONBEKEND else v for v in values])
+
+    def filter_uitvoerende(self, queryset, name, value):
+        return selectors.met_actief_item_van(queryset, value) if value else queryset
+
+    def filter_klant_van(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(klant_van="" if value == "onbekend" else value)
+
+    def filter_in_bron(self, queryset, name, value):
+        return queryset  # applied in qs: the default (unticked) is "only in the source"
+
+    def active(self):
+        """The filters in use, for the audit log and the "n filters actief" line."""
+        if not self.form.is_valid():
+            return {}
+        return {
+            name: value for name, value in self.form.cleaned_data.items()
+            if value not in (None, "", [], False)
+        }

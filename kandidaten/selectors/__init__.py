@@ -1,0 +1,1 @@
+"""Query functions shared by views, exports and management commands."""

@@ -1,0 +1,219 @@
+"""The candidate list, the "profiel nodig" worklist and the client page: the queries behind them.
+
+Views, the export and the tests share these; every queryset starts from
+`kandidaten.scoping.kandidaten_voor`, so a user never sees, counts or is offered
+a value from another gemeente's clients.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from kandidaten.models import Arbeidsmarktregio, KandidaatWijziging, Module, Plaatsing, Traject
+from kandidaten.models.kandidaat import LADDER_TREDEN, Klantprofiel
+from kandidaten.scoping import gemeenten_voor, kandidaten_voor
+
+OPTIONS_CACHE_SECONDS = 600
+ONBEKEND = "onbekend"
+
+
+def kandidaten(user, *, ook_niet_in_bron=False):
+    """The clients a user may see; only those in the source unless asked otherwise."""
+    queryset = kandidaten_voor(user).select_related("gemeente")
+    return queryset if ook_niet_in_bron else queryset.filter(in_bron=True)
+
+
+def actief_op(peildatum):
+    """DOMAIN.md's "Actief" for items (the same rule as selectors.signalen.actief)."""
+    return Q(startdatum__lte=peildatum) & (Q(einddatum__isnull=True) | Q(einddatum__gte=peildatum))
+
+
+def met_actief_item_van(queryset, uitvoerende, peildatum=None):
+    """Clients with an active traject, module or plaatsing (in the source) of this uitvoerende."""
+    peildatum = peildatum or timezone.localdate()
+    condition = Q(kandidaat=OuterRef("pk"), uitvoerende=uitvoerende, in_bron=True) & actief_op(peildatum)
+    return queryset.filter(
+        Exists(Traject.objects.filter(condition))
+        | Exists(Module.objects.filter(condition))
+        | Exists(Plaatsing.objects.filter(condition))
+    )
+
+
+# --- option lists ---------------------------------------------------------------------------------
+
+def options_generation():
+    """Bumped after every import and every change of a user's gemeenten: cached option lists expire."""
+    return cache.get_or_set("kandidaten:options-generation", 0, None)
+
+
+def bump_options_generation():
+    try:
+        cache.incr("kandidaten:options-generation")
+    except ValueError:
+        cache.set("kandidaten:options-generation", 1, None)
+
+
+@dataclass(frozen=True)
+class Options:
+    gemeenten: list  # (pk, naam)
+    regios: list  # (pk, naam)
+    begeleiders: list
+    doelgroepen: list
+    dv_soorten: list
+    ladders: list  # stored labels, sorted by rung
+    uitvoerenden: list
+
+
+def options(user):
+    """The values the filters offer: only from the clients (and items) this user may see.
+
+    Distinct values over a national table cost a scan each, so they are cached per user and per
+    data generation (an import or a changed scope makes a new generation at once).
+    """
+    key = f"kandidaten:options:{user.pk}:{int(user.is_superuser)}:{options_generation()}"
+    found = cache.get(key)
+    if found is None:
+        found = _options(user)
+        cache.set(key, found, OPTIONS_CACHE_SECONDS)
+    return found
+
+
+def _distinct(queryset, field):
+    # order_by() first: the model's default ordering would otherwise become part of the DISTINCT.
+    return sorted(queryset.exclude(**{field: ""}).order_by().values_list(field, flat=True).distinct())
+
+
+def _options(user):
+    scoped = kandidaten_voor(user).filter(in_bron=True)
+    gemeenten = list(gemeenten_voor(user).order_by("naam").values_list("pk", "naam"))
+    regios = list(
+        Arbeidsmarktregio.objects.filter(gemeenten__in=gemeenten_voor(user)).distinct().order_by("naam")
+        .values_list("pk", "naam")
+    )
+    ladders = sorted(_distinct(scoped, "participatieladder"))
+    uitvoerenden = set()
+    for model in (Traject, Module, Plaatsing):
+        uitvoerenden.update(
+            model.objects.filter(kandidaat__in=scoped, in_bron=True).exclude(uitvoerende="").order_by()
+            .values_list("uitvoerende", flat=True).distinct()
+        )
+    return Options(
+        gemeenten=gemeenten,
+        regios=regios,
+        begeleiders=_distinct(scoped, "begeleider"),
+        doelgroepen=_distinct(scoped, "doelgroep"),
+        dv_soorten=_distinct(scoped, "dv_laatste_soort"),
+        ladders=ladders,
+        uitvoerenden=sorted(uitvoerenden),
+    )
+
+
+def ladder_label(stored):
+    """ "04 met groeipotentieel" -> "4 Onbetaald werk, met groeipotentieel"; "" -> "onbekend"."""
+    if not stored:
+        return "onbekend"
+    rung = int(stored[:2])
+    rest = stored[3:]
+    return f"{rung} {LADDER_TREDEN.get(rung, '')}" + (f", {rest}" if rest else "")
+
+
+# --- the worklist ----------------------------------------------------------------------------------
+
+def profiel_nodig(user, begeleider):
+    """One begeleider's clients who need a profile, longest waiting first."""
+    return (
+        kandidaten(user).filter(profiel_nodig=True, begeleider=begeleider)
+        .order_by("profiel_nodig_sinds", "naam", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class BegeleiderTelling:
+    begeleider: str
+    profiel_nodig: int
+    telt_in_sonar: int
+    met_profiel: int
+
+    @property
+    def aandeel_met_profiel(self):
+        return round(100 * self.met_profiel / self.telt_in_sonar) if self.telt_in_sonar else None
+
+
+def per_begeleider(user):
+    """Per begeleider: clients needing a profile, counted in Sonar, and of those with a profile (one query)."""
+    rows = (
+        kandidaten(user).values("begeleider")
+        .annotate(
+            nodig=Count("pk", filter=Q(profiel_nodig=True)),
+            telt=Count("pk", filter=Q(telt_in_sonar=True)),
+            met=Count("pk", filter=Q(telt_in_sonar=True, klantprofiel=Klantprofiel.JA)),
+        )
+        .filter(telt__gt=0)
+        .order_by("-nodig", "begeleider")
+    )
+    return [BegeleiderTelling(r["begeleider"], r["nodig"], r["telt"], r["met"]) for r in rows]
+
+
+# --- the client page ---------------------------------------------------------------------------------
+
+def waarom(kandidaat):
+    """The derived flags with the reason, in the words of DOMAIN.md's definitions."""
+    status = kandidaat.get_sonar_status_display() if kandidaat.sonar_status else "leeg"
+    box = "J" if kandidaat.banenafspraak else "N"
+    dgr = "ja" if kandidaat.dgr else "nee"
+    beschut = ", beschut werk J" if kandidaat.beschut_werk else ""
+    doelgroep = (
+        f"in doelgroep banenafspraak: DGR {dgr}, banenafspraak {box}{beschut}"
+    )
+    telt = f"telt mee in Sonar: {doelgroep.split(': ', 1)[1]}, status {status}"
+    nodig = f"profiel nodig: telt mee in Sonar {'ja' if kandidaat.telt_in_sonar else 'nee'}, " \
+            f"klantprofiel {kandidaat.klantprofiel} ({kandidaat.get_klantprofiel_display()})"
+    if kandidaat.indicering:
+        klant_van = f"klant van {kandidaat.get_klant_van_display()}: kolom Indicering"
+    elif kandidaat.klant_van:
+        klant_van = f"klant van {kandidaat.get_klant_van_display()}: afgeleid uit doelgroep {kandidaat.doelgroep}"
+    else:
+        klant_van = f"klant van onbekend: doelgroep '{kandidaat.doelgroep or '(leeg)'}' staat niet in de tabel"
+    return [
+        ("In doelgroep banenafspraak", kandidaat.in_doelgroep_banenafspraak, doelgroep),
+        ("Telt mee in Sonar", kandidaat.telt_in_sonar, telt),
+        ("Profiel nodig", kandidaat.profiel_nodig, nodig),
+        ("Klant van", None, klant_van),
+    ]
+
+
+def geschiedenis(kandidaat, limit=200):
+    return list(
+        KandidaatWijziging.objects.filter(kandidaat=kandidaat).select_related("import_run").order_by("-datum", "-id")
+        [:limit]
+    )
+
+
+def items_van(kandidaat, peildatum=None):
+    """The client's trajecten, modules and plaatsingen with their signal state at the peildatum."""
+    from kandidaten.selectors.signalen import is_actief, signaal_staat
+
+    peildatum = peildatum or timezone.localdate()
+    groups = []
+    for label, manager in (("Trajecten", kandidaat.trajecten), ("Modules", kandidaat.modules),
+                           ("Externe plaatsingen", kandidaat.plaatsingen)):
+        rows = []
+        for item in manager.order_by("-in_bron", "-startdatum"):
+            rows.append({
+                "item": item,
+                "actief": item.in_bron and is_actief(item, peildatum),
+                "signaal": signaal_staat(item, peildatum) if item.in_bron else "",
+            })
+        groups.append((label, rows))
+    return groups
+
+
+def today():
+    return timezone.localdate()
+
+
+def days_waiting(since):
+    return (timezone.localdate() - since).days if isinstance(since, datetime.date) else None
