@@ -1,2 +1,7 @@
+from django.urls import path
 
-urlpatterns: list = []
+from kandidaten.views import signalen as views
+
+urlpatterns = [
+    path("<slug:groep>/<slug:teller>/", views.lijst, name="lijst"),
+]

@@ -32,6 +32,24 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def referentiedata(request):
+    """Gemeenten and roles come from data migrations; a live-server test (transaction=True) flushes them
+    for the tests after it, so every browser test puts them back first."""
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from kandidaten.models import Gemeente
+    from kandidaten.reference_data import load_reference_data
+    from kandidaten.roles import sync_roles
+
+    if not Gemeente.objects.exists():
+        load_reference_data(apps)
+    sync_roles(apps)
+
+
 @pytest.fixture
 def login(live_server, page):
     """Log in through the real form: `login(user)` leaves the page on the overview."""

@@ -1,0 +1,81 @@
+"""python manage.py signalen [--peildatum JJJJ-MM-DD] [--gemeente G] [--uitvoerende U] [--begeleider B] [--csv]
+
+Prints the 17 counters of the signal panel, counted by the same definitions as the
+panel and its lists (kandidaten.selectors.signalen). Without --gebruiker the command
+counts everything (all gemeenten); with it, what that user would see.
+"""
+
+import csv
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from kandidaten.keys import gemeente_sleutel
+from kandidaten.models import Gebruiker, Gemeente, GemeenteAlias
+from kandidaten.selectors import signalen
+
+
+def _datum(text):
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise CommandError(f"Ongeldige peildatum {text!r}: gebruik JJJJ-MM-DD.")
+
+
+class Command(BaseCommand):
+    help = "Toont de 17 tellers van het signaalpaneel (trajecten, modules, externe plaatsingen) op een peildatum."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--peildatum", help="JJJJ-MM-DD (standaard: vandaag)")
+        parser.add_argument("--gemeente", help="naam of nummer (pk) van de gemeente")
+        parser.add_argument("--uitvoerende", default="", help="precies zoals in de export")
+        parser.add_argument("--begeleider", default="", help="Begeleider Compas, precies zoals in de export")
+        parser.add_argument("--gebruiker", help="tel alleen wat deze gebruiker mag zien")
+        parser.add_argument("--csv", action="store_true", help="uitvoer als CSV: groep,teller,aantal")
+
+    def handle(self, *args, **options):
+        peildatum = _datum(options["peildatum"]) if options["peildatum"] else timezone.localdate()
+        user = signalen.SYSTEEM
+        if options["gebruiker"]:
+            try:
+                user = Gebruiker.objects.get(username=options["gebruiker"])
+            except Gebruiker.DoesNotExist as error:
+                raise CommandError(f"Gebruiker {options['gebruiker']!r} bestaat niet.") from error
+        vernauwing = signalen.Vernauwing(
+            uitvoerende=options["uitvoerende"],
+            begeleider=options["begeleider"],
+            gemeente=self._gemeente(options["gemeente"]),
+        )
+        paneel = signalen.paneel(user, peildatum, vernauwing)
+        if options["csv"]:
+            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer.writerow(["groep", "teller", "aantal"])
+            for groep, tellingen in paneel:
+                for telling in tellingen:
+                    writer.writerow([groep.slug, telling.teller.slug, telling.aantal])
+            return
+        self.stdout.write(f"Signalen op {peildatum:%d-%m-%Y}")
+        for key, value in vernauwing.als_dict().items():
+            self.stdout.write(f"  {key}: {value}")
+        for groep, tellingen in paneel:
+            self.stdout.write(f"\n{groep.titel.upper()}")
+            for telling in tellingen:
+                self.stdout.write(f"  {telling.teller.label:<30} {telling.aantal:>8}")
+
+    def _gemeente(self, value):
+        if not value:
+            return None
+        gemeente = None
+        if value.isdigit():
+            gemeente = Gemeente.objects.filter(pk=int(value)).first()
+        if gemeente is None:
+            gemeente = Gemeente.objects.filter(sleutel=gemeente_sleutel(value)).first()
+        if gemeente is None:
+            alias = GemeenteAlias.objects.filter(sleutel=gemeente_sleutel(value)).select_related("gemeente").first()
+            gemeente = alias.gemeente if alias else None
+        if gemeente is None:
+            raise CommandError(f"Gemeente {value!r} bestaat niet.")
+        return gemeente.pk

@@ -1,0 +1,207 @@
+"""The signal drill-downs: the items behind one counter of the panel, sortable, paginated, exportable."""
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from kandidaten.exporting import FORMATS, ExportColumn, export_response
+from kandidaten.selectors import signalen
+
+DATUM_FORMATEN = ["%d-%m-%Y", "%Y-%m-%d"]
+PER_PAGINA = (25, 50, 100)
+
+
+class SignaalFilterForm(forms.Form):
+    """Peildatum and narrowing of the panel and its drill-downs; every value lives in the URL."""
+
+    peildatum = forms.DateField(
+        label="Peildatum", required=False, input_formats=DATUM_FORMATEN,
+        error_messages={"invalid": "Vul de peildatum in als dd-mm-jjjj, bijvoorbeeld 01-03-2026."},
+    )
+    uitvoerende = forms.CharField(label="Uitvoerende", required=False, max_length=200)
+    begeleider = forms.ChoiceField(
+        label="Begeleider", required=False,
+        error_messages={"invalid_choice": "Deze begeleider komt bij uw kandidaten niet voor."},
+    )
+    gemeente = forms.TypedChoiceField(
+        label="Gemeente", required=False, coerce=int, empty_value=None,
+        error_messages={"invalid_choice": "Deze gemeente hoort niet bij uw gemeenten."},
+    )
+
+    def __init__(self, data, *, begeleiders, gemeenten):
+        super().__init__(data)
+        self.fields["begeleider"].choices = [("", "Alle begeleiders")] + [(naam, naam) for naam in begeleiders]
+        self.fields["gemeente"].choices = [("", "Alle gemeenten")] + [(str(pk), naam) for pk, naam in gemeenten]
+
+
+@dataclass
+class Filters:
+    form: SignaalFilterForm
+    peildatum: datetime.date
+    vernauwing: signalen.Vernauwing
+    uitvoerenden: list
+
+    def query(self, **extra):
+        """The URL query of the effective peildatum and narrowing (plus `extra`), for links."""
+        params = {"peildatum": self.peildatum.strftime("%d-%m-%Y"), **self.vernauwing.als_dict(), **extra}
+        return urlencode(params)
+
+    def audit(self):
+        return {"peildatum": self.peildatum.isoformat(), **self.vernauwing.als_dict()}
+
+
+def lees_filters(request):
+    """The form from the URL; a wrong value becomes a form error and is ignored (peildatum: today)."""
+    user = request.user
+    form = SignaalFilterForm(
+        request.GET, begeleiders=signalen.begeleiders(user), gemeenten=signalen.gemeente_keuzes(user)
+    )
+    form.is_valid()
+    cleaned = getattr(form, "cleaned_data", {})
+    vernauwing = signalen.Vernauwing(
+        uitvoerende=cleaned.get("uitvoerende") or "",
+        begeleider=cleaned.get("begeleider") or "",
+        gemeente=cleaned.get("gemeente"),
+    )
+    peildatum = cleaned.get("peildatum") or timezone.localdate()
+    return Filters(form, peildatum, vernauwing, signalen.uitvoerenden(user))
+
+
+# --- the drill-down list -----------------------------------------------------------------------
+
+SORTEERBAAR = {
+    "naam": ("kandidaat__naam", "Kandidaat"),
+    "gemeente": ("kandidaat__gemeente__naam", "Gemeente"),
+    "begeleider": ("kandidaat__begeleider", "Begeleider"),
+    "uitvoerende": ("uitvoerende", "Uitvoerende"),
+    "start": ("startdatum", "Startdatum"),
+    "signaal": ("signaaldatum", "Signaaldatum"),
+    "einde": ("einddatum", "Einddatum"),
+    "opgeschort": ("opgeschort", "Opgeschort"),
+}
+STANDAARD_SORTERING = {
+    "start_lt_3wkn": "-start",
+    "signaal_binnen_4wkn": "signaal",
+    "signaal_verstreken": "signaal",
+    "einde_lt_3mnd": "einde",
+}
+ID_VELD = {"trajecten": "traject_id", "modules": "module_id", "plaatsingen": "plaatsing_id"}
+
+
+def _sortering(request, groep, teller):
+    sort = request.GET.get("sort") or STANDAARD_SORTERING.get(teller.slug, "naam")
+    key = sort.removeprefix("-")
+    if key not in SORTEERBAAR or (key == "opgeschort" and groep.slug != "modules"):
+        sort, key = "naam", "naam"
+    veld = F(SORTEERBAAR[key][0])
+    # Empty dates always last, on SQLite and PostgreSQL alike; pk keeps pages stable.
+    volgorde = veld.desc(nulls_last=True) if sort.startswith("-") else veld.asc(nulls_last=True)
+    return sort, [volgorde, "pk"]
+
+
+def _kolommen(groep):
+    kolommen = [
+        ExportColumn("Pers. nr.", "klant_pers_nr", 12),
+        ExportColumn("Naam", "klant_naam", 28),
+        ExportColumn("Bet. gemeente", "klant_gemeente", 18),
+        ExportColumn("Begeleider", "klant_begeleider", 24),
+        ExportColumn(groep.model._meta.get_field(ID_VELD[groep.slug]).verbose_name, "item_id", 14),
+        ExportColumn("Uitvoerende", "uitvoerende", 24),
+        ExportColumn("Startdatum", "startdatum", 12),
+        ExportColumn("Signaaldatum", "signaaldatum", 12),
+        ExportColumn("Einddatum", "einddatum", 12),
+    ]
+    if groep.slug == "modules":
+        kolommen.append(ExportColumn("Opgeschort", "opgeschort", 11))
+    return kolommen
+
+
+def _velden(groep):
+    """The row of the list and the export: dict keys without "__" (the export's accessors walk "__")."""
+    velden = {
+        "klant_pers_nr": F("kandidaat__pers_nr"),
+        "klant_naam": F("kandidaat__naam"),
+        "klant_gemeente": F("kandidaat__gemeente__naam"),
+        "klant_begeleider": F("kandidaat__begeleider"),
+        "item_id": F(ID_VELD[groep.slug]),
+    }
+    namen = ["pk", "kandidaat_id", "uitvoerende", "startdatum", "signaaldatum", "einddatum"]
+    if groep.slug == "modules":
+        namen.append("opgeschort")
+    return namen, velden
+
+
+def lijst(request, groep, teller):
+    gevonden = signalen.teller_of_none(groep, teller)
+    if gevonden is None:
+        raise Http404("Dit signaal bestaat niet.")
+    groep, teller = gevonden
+    filters = lees_filters(request)
+    queryset = signalen.signaal_items(request.user, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
+    sort, volgorde = _sortering(request, groep, teller)
+    namen, velden = _velden(groep)
+    rows = queryset.order_by(*volgorde).values(*namen, **velden)
+    beschrijving = f"{groep.titel}: {teller.label} op {filters.peildatum:%d-%m-%Y}"
+
+    fmt = request.GET.get("_export")
+    if fmt:
+        if fmt not in FORMATS:
+            raise Http404("Onbekend exportformaat.")
+        if not request.user.has_perm("kandidaten.export_kandidaat"):
+            raise PermissionDenied("U mag geen lijsten exporteren.")
+        return export_response(
+            request, rows=rows, columns=_kolommen(groep), fmt=fmt,
+            filename_base=f"signalen-{groep.slug}-{teller.slug}", description=f"Signalen – {beschrijving}",
+            filters={**filters.audit(), "groep": groep.slug, "teller": teller.slug, "sort": sort},
+        )
+
+    per_pagina = _per_pagina(request)
+    page = Paginator(rows, per_pagina).get_page(request.GET.get("page"))
+    kolommen = [(key, label) for key, (_, label) in SORTEERBAAR.items()
+                if key != "opgeschort" or groep.slug == "modules"]
+    context = {
+        "groep": groep,
+        "teller": teller,
+        "filters": filters,
+        "form": filters.form,
+        "page": page,
+        "per_pagina": per_pagina,
+        "per_pagina_keuzes": PER_PAGINA,
+        "sort": sort,
+        "kolommen": {key: _kolom(key, label, sort) for key, label in kolommen},
+        "id_label": groep.model._meta.get_field(ID_VELD[groep.slug]).verbose_name,
+        "beschrijving": beschrijving,
+        "kan_exporteren": request.user.has_perm("kandidaten.export_kandidaat"),
+        "export_xlsx": "?" + filters.query(sort=sort, _export="xlsx"),
+        "export_csv": "?" + filters.query(sort=sort, _export="csv"),
+    }
+    template = "kandidaten/signalen/lijst.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#tabel"
+    return render(request, template, context)
+
+
+def _per_pagina(request):
+    try:
+        value = int(request.GET.get("per_page", PER_PAGINA[0]))
+    except ValueError:
+        return PER_PAGINA[0]
+    return value if value in PER_PAGINA else PER_PAGINA[0]
+
+
+def _kolom(key, label, sort):
+    """A sortable header: the link's sort value and aria-sort for the current column."""
+    huidige = sort.removeprefix("-")
+    aflopend = sort.startswith("-")
+    if key == huidige:
+        return {"key": key, "label": label, "aria_sort": "descending" if aflopend else "ascending",
+                "volgende": key if aflopend else f"-{key}"}
+    return {"key": key, "label": label, "aria_sort": "", "volgende": key}
