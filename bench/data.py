@@ -1,0 +1,101 @@
+"""Benchmark data: the national demo scale in the bench database, and big export files, made once."""
+
+import datetime
+import os
+import random
+import subprocess
+import sys
+
+from bench.measure import DATA_DIR, ROOT
+
+
+def ensure_national():
+    """Load ~250,000 clients and ~1,000,000 items into the bench database (once; later calls are quick)."""
+    from django.core.management import call_command
+
+    from kandidaten.models import Kandidaat
+
+    call_command("migrate", verbosity=0)
+    if Kandidaat.objects.count() >= 200_000:
+        return
+    print("   nationale demodata laden (eenmalig, enkele minuten)…", file=sys.stderr, flush=True)
+    call_command("demodata", "--scale", "national", "--force", "--seed", "2025", stdout=open(os.devnull, "w"))
+
+
+def migrated_database(name):
+    """A fresh, migrated SQLite file for one measurement (copied from a migrated template)."""
+    import shutil
+
+    template = DATA_DIR / "template.sqlite3"
+    if not template.exists():
+        env = dict(os.environ, DATABASE_URL=f"sqlite:///{template}", DJANGO_DEBUG="1")
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    target = DATA_DIR / name
+    for suffix in ("", "-wal", "-shm"):
+        (DATA_DIR / f"{name}{suffix}").unlink(missing_ok=True)
+    shutil.copy(template, target)
+    return target
+
+
+def big_kandidaten_xlsx(rows=200_000):
+    path = DATA_DIR / f"kandidaten-{rows}.xlsx"
+    if not path.exists():
+        from django.core.management import call_command
+
+        from kandidaten.demo import generate
+
+        call_command("migrate", verbosity=0)  # the generator reads the gemeenten from the reference data
+        print(f"   {path.name} maken (eenmalig)…", file=sys.stderr, flush=True)
+        demo = generate.national(7, datetime.date(2026, 11, 1), clients=rows)
+        demo = generate.DemoSet(demo.kandidaten, [], [], [])
+        written = generate.write_xlsx(demo, DATA_DIR / "tmp-k", datetime.date(2026, 11, 1))[0]
+        written.rename(path)
+    return path
+
+
+def big_items_xlsx(trajecten=300_000, modules=500_000, plaatsingen=200_000, clients=200_000):
+    """One workbook with three sheets, for the clients of big_kandidaten_xlsx()."""
+    path = DATA_DIR / f"items-{trajecten}-{modules}-{plaatsingen}.xlsx"
+    if path.exists():
+        return path
+    import xlsxwriter
+
+    from kandidaten.demo import generate
+
+    print(f"   {path.name} maken (eenmalig, enkele minuten)…", file=sys.stderr, flush=True)
+    rng = random.Random(11)
+    today = datetime.date(2026, 11, 1)
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    date_format = workbook.add_format({"num_format": "dd-mm-yyyy"})
+    persons = [100000 + i for i in range(clients)]
+
+    def sheet(name, header, count, make):
+        worksheet = workbook.add_worksheet(name)
+        for col, title in enumerate(header):
+            worksheet.write_string(0, col, title)
+        for r in range(1, count + 1):
+            generate.write_row(worksheet, r, make(r), date_format)
+
+    def dates():
+        return generate._dates(rng, today, "item")
+
+    def traject(r):
+        start, signaal, einde = dates()
+        return [rng.choice(persons), f"T{r}", rng.choice(generate.TRAJECTNAMEN), rng.choice(generate.UITVOERENDEN),
+                start, signaal, einde]
+
+    def module(r):
+        start, signaal, einde = dates()
+        return [rng.choice(persons), f"M{r}", f"T{rng.randint(1, trajecten)}", rng.choice(generate.MODULENAMEN),
+                rng.choice(generate.UITVOERENDEN), start, signaal, einde, "J" if rng.random() < 0.05 else "N"]
+
+    def plaatsing(r):
+        start, signaal, einde = dates()
+        return [rng.choice(persons), f"P{r}", rng.choice(generate.WERKGEVERS), "Medewerker",
+                rng.choice(generate.UITVOERENDEN), start, signaal, einde]
+
+    sheet("Trajecten", generate.TRAJECT_HEADER, trajecten, traject)
+    sheet("Modules", generate.MODULE_HEADER, modules, module)
+    sheet("Plaatsingen", generate.PLAATSING_HEADER, plaatsingen, plaatsing)
+    workbook.close()
+    return path
