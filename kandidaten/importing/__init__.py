@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from kandidaten.models import Import, Kandidaat
 
-from .apply import apply_plan, drop_indexes_for_bulk, insert_new, restore_indexes
+from .apply import apply_plan, drop_indexes_for_bulk, insert_new, refresh_planner_statistics, restore_indexes
 from .detect import detect
 from .diff import Context, SheetPlan, plan_sheet
 from .errors import UnreadableFile
@@ -197,6 +197,10 @@ def import_file(
         from kandidaten.selectors.kandidaten import bump_options_generation
 
         bump_options_generation()  # the list's cached option lists
+        try:
+            refresh_planner_statistics({plan.export_type.model for plan in plans if plan.export_type})
+        except Exception:  # the data is in; slower queries until the next import are no reason to fail
+            logger.exception("Statistieken na import %s niet bijgewerkt", record.pk)
     return outcome
 
 

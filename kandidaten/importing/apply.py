@@ -54,6 +54,20 @@ def drop_indexes_for_bulk(model, expected_rows):
     return [sql for _name, sql in indexes]
 
 
+def refresh_planner_statistics(models):
+    """ANALYZE the tables an import changed, so the query planner knows their sizes and spreads.
+
+    Without statistics SQLite guesses, and guessed wrong where it mattered: the panel of a werkbedrijf
+    scanned the nation's active items (0.7 s) instead of its own clients' (20 ms). Under a second at the
+    national scale; PostgreSQL's autovacuum would get there too, but only minutes after a big import.
+    """
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {_quote(model._meta.db_table)}")
+
+
 def restore_indexes(statements):
     with connection.cursor() as cursor:
         for sql in statements:

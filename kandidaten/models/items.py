@@ -42,7 +42,8 @@ class Traject(Item):
         verbose_name_plural = "trajecten"
         ordering = ["-startdatum"]
         indexes = [
-            models.Index(fields=["in_bron", "startdatum", "einddatum"]),
+            # Covers every counter of the signal panel: the national count never reads the table itself.
+            models.Index(fields=["in_bron", "startdatum", "einddatum", "signaaldatum", "kandidaat"]),
             models.Index(fields=["uitvoerende"]),
         ]
 
@@ -56,7 +57,8 @@ class Module(Item):
     kandidaat = models.ForeignKey("kandidaten.Kandidaat", on_delete=models.PROTECT, related_name="modules")
     traject_ref = models.CharField("Traject-ID", max_length=50, blank=True, help_text="Zoals geëxporteerd.")
     traject = models.ForeignKey(
-        Traject, on_delete=models.SET_NULL, null=True, blank=True, related_name="modules"
+        # Indexed below, with the dates: the composite index serves every lookup by traject.
+        Traject, on_delete=models.SET_NULL, null=True, blank=True, related_name="modules", db_index=False
     )
     opgeschort = models.BooleanField(default=False)
 
@@ -65,7 +67,12 @@ class Module(Item):
         verbose_name_plural = "modules"
         ordering = ["-startdatum"]
         indexes = [
-            models.Index(fields=["in_bron", "startdatum", "einddatum"]),
+            # Covers every module counter and "zonder actieve module" (traject) without reading the table.
+            models.Index(
+                fields=["in_bron", "startdatum", "einddatum", "signaaldatum", "opgeschort", "kandidaat", "traject"]
+            ),
+            # "Is there an active module in this traject?": one index probe per traject.
+            models.Index(fields=["traject", "in_bron", "startdatum", "einddatum"]),
             models.Index(fields=["uitvoerende"]),
         ]
 
@@ -84,7 +91,8 @@ class Plaatsing(Item):
         verbose_name_plural = "externe plaatsingen"
         ordering = ["-startdatum"]
         indexes = [
-            models.Index(fields=["in_bron", "startdatum", "einddatum"]),
+            # Covers every counter of the signal panel: the national count never reads the table itself.
+            models.Index(fields=["in_bron", "startdatum", "einddatum", "signaaldatum", "kandidaat"]),
             models.Index(fields=["uitvoerende"]),
         ]
 

@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from kandidaten.models import Kandidaat, Module, Plaatsing, Traject
 from kandidaten.scoping import gemeenten_voor, items_voor, kandidaten_voor
@@ -62,10 +62,12 @@ def einde_lt_3mnd(p):
 
 def zonder_actieve_module(p):
     """Active traject for which no module of that traject is active at P and in the source."""
-    # NOT IN over the set of trajecten with an active module: the database builds that set once. A correlated
-    # EXISTS let SQLite pick the date index for every traject (minutes on 300,000 trajecten).
-    met_actieve_module = Module.objects.filter(actief(p), in_bron=True, traject__isnull=False).values("traject_id")
-    return actief(p) & ~Q(pk__in=met_actieve_module)
+    # A correlated NOT EXISTS: one probe of the (traject, in_bron, startdatum, einddatum) index per traject,
+    # so a werkbedrijf's few thousand trajecten never look at the nation's modules (PostgreSQL makes it an
+    # anti-join). Without that index and without planner statistics SQLite chose the date index for every
+    # traject (minutes); the importer refreshes the statistics (importing.apply.refresh_planner_statistics).
+    actieve_module = Module.objects.filter(actief(p), traject_id=OuterRef("pk"), in_bron=True)
+    return actief(p) & ~Exists(actieve_module)
 
 
 def opschortingen(p):

@@ -264,3 +264,28 @@ def test_a_refusal_in_a_later_sheet_rolls_back_the_batches_already_written(tmp_p
     outcome = load(path)
     assert outcome.status == "refused"
     assert Traject.objects.count() == 0
+
+
+def _has_planner_statistics(table):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if cursor.fetchone() is None:
+                return False
+            cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = %s", [table])
+            return cursor.fetchone()[0] > 0
+        cursor.execute("SELECT COUNT(*) FROM pg_stats WHERE tablename = %s", [table])
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_that_changed_data_leaves_planner_statistics_for_its_tables(tmp_path):
+    load(kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1"), kandidaat_row("2")]))
+    assert _has_planner_statistics(Kandidaat._meta.db_table)
+    assert not _has_planner_statistics(Module._meta.db_table)
+    load(items_workbook(tmp_path, [["1", "T1", "01-01-2026", "A", None, None]],
+                        [["1", "M1", "T1", "2026-02-01", None, "N"]]))
+    assert _has_planner_statistics(Traject._meta.db_table)
+    assert _has_planner_statistics(Module._meta.db_table)
