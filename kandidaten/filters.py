@@ -14,6 +14,7 @@ from django.db.models import Q
 from kandidaten.keys import pers_nr_sleutel
 from kandidaten.models.kandidaat import Klantprofiel
 from kandidaten.selectors import kandidaten as selectors
+from kandidaten.widgets import FastSelect, FastSelectMultiple
 
 JA_NEE = [("ja", "Ja"), ("nee", "Nee")]
 STATUS = [("open", "Open"), ("gesloten", "Gesloten"), ("leeg", "(leeg)")]
@@ -29,17 +30,16 @@ def _yes_no(field):
 
 # Every filter is on the client row or a forward foreign key: rows never multiply, so no DISTINCT
 # (django-filter's default for multiple choices), which would make the COUNT scan the whole table.
-Multi = functools.partial(django_filters.MultipleChoiceFilter, distinct=False)
+Multi = functools.partial(django_filters.MultipleChoiceFilter, distinct=False, widget=FastSelectMultiple)
+Choice = functools.partial(django_filters.ChoiceFilter, widget=FastSelect, empty_label="Alle")
 
 
 class KandidaatFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Zoek op naam of Pers. nr.", method="search")
     gemeente = Multi(label="Bet. gemeente", field_name="gemeente_id")
     regio = Multi(label="Arbeidsmarktregio", field_name="gemeente__regio_id")
-    dgr = django_filters.ChoiceFilter(label="DGR", choices=JA_NEE, method=_yes_no("dgr"), empty_label="Alle")
-    banenafspraak = django_filters.ChoiceFilter(
-        label="Sonar - Banenafspraken", choices=JA_NEE, method=_yes_no("banenafspraak"), empty_label="Alle"
-    )
+    dgr = Choice(label="DGR", choices=JA_NEE, method=_yes_no("dgr"))
+    banenafspraak = Choice(label="Sonar - Banenafspraken", choices=JA_NEE, method=_yes_no("banenafspraak"))
     status = Multi(label="Sonar - Status", choices=STATUS, method="filter_status")
     klantprofiel = Multi(
         label="Sonar - Klantprofiel", choices=[(k.value, f"{k.value} – {k.label}") for k in Klantprofiel]
@@ -48,16 +48,10 @@ class KandidaatFilter(django_filters.FilterSet):
     dv_soort = Multi(label="Sonar - DV Laatste Soort", field_name="dv_laatste_soort")
     doelgroep = Multi(label="Doelgroep")
     begeleider = Multi(label="Begeleider Compas")
-    uitvoerende = django_filters.ChoiceFilter(label="Uitvoerende", method="filter_uitvoerende", empty_label="Alle")
-    profiel_nodig = django_filters.ChoiceFilter(
-        label="Profiel nodig", choices=JA_NEE, method=_yes_no("profiel_nodig"), empty_label="Alle"
-    )
-    telt_in_sonar = django_filters.ChoiceFilter(
-        label="Telt mee in Sonar", choices=JA_NEE, method=_yes_no("telt_in_sonar"), empty_label="Alle"
-    )
-    klant_van = django_filters.ChoiceFilter(
-        label="Klant van", choices=KLANT_VAN, method="filter_klant_van", empty_label="Alle"
-    )
+    uitvoerende = Choice(label="Uitvoerende", method="filter_uitvoerende")
+    profiel_nodig = Choice(label="Profiel nodig", choices=JA_NEE, method=_yes_no("profiel_nodig"))
+    telt_in_sonar = Choice(label="Telt mee in Sonar", choices=JA_NEE, method=_yes_no("telt_in_sonar"))
+    klant_van = Choice(label="Klant van", choices=KLANT_VAN, method="filter_klant_van")
     ook_niet_in_bron = django_filters.BooleanFilter(
         label="Ook kandidaten die niet meer in de bron staan", method="filter_in_bron",
         widget=forms.CheckboxInput,

@@ -14,7 +14,9 @@ KEY = "pers_nr_sleutel"
 
 class KandidaatTable(tables.Table):
     # Every sort ends on the unique key, so pages are stable and the export has the list's exact order.
-    gemeente = tables.Column("Bet. gemeente", accessor="gemeente__naam", order_by=("gemeente__naam", "naam", KEY))
+    # Names come from the option lists, so only a sort by gemeente joins the gemeente table: with planner
+    # statistics SQLite otherwise walked every client through the gemeente index, whatever the sort (0.4 s).
+    gemeente = tables.Column("Bet. gemeente", accessor="gemeente_id", order_by=("gemeente__naam", "naam", KEY))
     pers_nr = tables.Column("Pers. nr.", order_by=(KEY,))
     naam = tables.Column("Naam", linkify=lambda record: reverse("kandidaten:detail", args=[record.pk]),
                          order_by=("naam", KEY))
@@ -33,6 +35,13 @@ class KandidaatTable(tables.Table):
         template_name = "kandidaten/kandidaten/_table.html"
         order_by = ("gemeente",)
         empty_text = "Geen kandidaten gevonden met deze filters."
+
+    def __init__(self, *args, gemeente_namen, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.gemeente_namen = gemeente_namen
+
+    def render_gemeente(self, value):
+        return self.gemeente_namen.get(value, "")
 
     def render_sonar_status(self, record):
         return record.get_sonar_status_display() if record.sonar_status else "(leeg)"

@@ -118,7 +118,8 @@ class Kandidaat(models.Model):
             ("export_kandidaat", "Kan kandidatenlijsten exporteren"),
         ]
         indexes = [
-            models.Index(fields=["gemeente", "in_bron"]),
+            # Also the order of the list's default sort (gemeente, naam): its first page needs no sort.
+            models.Index(fields=["gemeente", "in_bron", "naam", "pers_nr_sleutel"]),
             models.Index(fields=["begeleider"]),
             models.Index(fields=["profiel_nodig", "gemeente"]),
             models.Index(fields=["telt_in_sonar", "gemeente"]),

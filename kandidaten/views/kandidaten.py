@@ -24,9 +24,10 @@ def _per_page(request):
 
 
 def lijst(request):
-    base = selectors.kandidaten(request.user, ook_niet_in_bron=True)
+    base = selectors.kandidaten(request.user, ook_niet_in_bron=True).select_related(None)
     filterset = KandidaatFilter(request.GET or None, queryset=base, user=request.user)
-    table = KandidaatTable(filterset.qs, order_by_field="sort", page_field="page")
+    gemeente_namen = dict(selectors.options(request.user).gemeenten)
+    table = KandidaatTable(filterset.qs, order_by_field="sort", page_field="page", gemeente_namen=gemeente_namen)
     export_format = request.GET.get("_export")
     if export_format in FORMATS:
         if not request.user.has_perm("kandidaten.export_kandidaat"):

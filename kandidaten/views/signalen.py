@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from kandidaten.exporting import FORMATS, ExportColumn, export_response
 from kandidaten.selectors import signalen
+from kandidaten.widgets import FastSelect
 
 DATUM_FORMATEN = ["%d-%m-%Y", "%Y-%m-%d"]
 PER_PAGINA = (25, 50, 100)
@@ -28,11 +29,11 @@ class SignaalFilterForm(forms.Form):
     )
     uitvoerende = forms.CharField(label="Uitvoerende", required=False, max_length=200)
     begeleider = forms.ChoiceField(
-        label="Begeleider", required=False,
+        label="Begeleider", required=False, widget=FastSelect,
         error_messages={"invalid_choice": "Deze begeleider komt bij uw kandidaten niet voor."},
     )
     gemeente = forms.TypedChoiceField(
-        label="Gemeente", required=False, coerce=int, empty_value=None,
+        label="Gemeente", required=False, coerce=int, empty_value=None, widget=FastSelect,
         error_messages={"invalid_choice": "Deze gemeente hoort niet bij uw gemeenten."},
     )
 

@@ -155,3 +155,15 @@ def test_option_lists_hold_each_value_once(logged_in, medewerker_epe):
     form = logged_in(medewerker_epe).get(URL).context["filter"].form
     assert list(form.fields["begeleider"].choices) == [("A. de Vries", "A. de Vries")]
     assert list(form.fields["doelgroep"].choices) == [("Wajong", "Wajong")]
+
+
+def test_gemeente_column_shows_the_name_and_sorts_by_name_not_by_number(logged_in, teamleider):
+    # Apeldoorn was loaded before Epe, so its number is lower: a sort by number would put it first either way.
+    make_kandidaat("Epe", naam="Bakker, B.")
+    make_kandidaat("Apeldoorn", naam="Aal, A.")
+    client = logged_in(teamleider)
+    ascending = client.get(f"{URL}?sort=gemeente")
+    descending = client.get(f"{URL}?sort=-gemeente")
+    assert names(ascending) == ["Aal, A.", "Bakker, B."]
+    assert names(descending) == ["Bakker, B.", "Aal, A."]
+    assert "<td>Apeldoorn</td>" in ascending.content.decode().replace("\n", "")
