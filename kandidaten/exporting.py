@@ -38,6 +38,8 @@ class ExportColumn:
     def value(self, row):
         if callable(self.accessor):
             return self.accessor(row)
+        if type(row) is dict:  # a .values() row: its keys are the lookups themselves
+            return row.get(self.accessor)
         value = row
         for part in self.accessor.split("__"):
             if value is None:
@@ -54,6 +56,8 @@ def neutralise(text):
 
 
 def _cell(value):
+    if type(value) is str:  # most cells: skip the type checks; translate only what has control characters
+        return neutralise(value if value.isprintable() else value.translate(_ILLEGAL_XML))
     if value is None:
         return ""
     if isinstance(value, bool):
