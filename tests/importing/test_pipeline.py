@@ -280,7 +280,6 @@ def _has_planner_statistics(table):
         return cursor.fetchone()[0] > 0
 
 
-@pytest.mark.django_db(transaction=True)
 def test_an_import_that_changed_data_leaves_planner_statistics_for_its_tables(tmp_path):
     load(kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1"), kandidaat_row("2")]))
     assert _has_planner_statistics(Kandidaat._meta.db_table)
