@@ -59,7 +59,7 @@ class KandidaatFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        options = selectors.options(user)
+        self.options = options = selectors.options(user)  # the view names the gemeenten from these too
         choices = {
             "gemeente": [(str(pk), naam) for pk, naam in options.gemeenten],
             "regio": [(str(pk), naam) for pk, naam in options.regios],

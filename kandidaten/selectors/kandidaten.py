@@ -22,7 +22,9 @@ ONBEKEND = "onbekend"
 
 def kandidaten(user, *, ook_niet_in_bron=False):
     """The clients a user may see; only those in the source unless asked otherwise."""
-    queryset = kandidaten_voor(user).select_related("gemeente")
+    # No select_related("gemeente"): joined, SQLite walks every client through the gemeente index whatever
+    # the list's sort. The list takes names from the option lists; pages that show few rows join themselves.
+    queryset = kandidaten_voor(user)
     return queryset if ook_niet_in_bron else queryset.filter(in_bron=True)
 
 
@@ -125,7 +127,7 @@ def ladder_label(stored):
 def profiel_nodig(user, begeleider):
     """One begeleider's clients who need a profile, longest waiting first."""
     return (
-        kandidaten(user).filter(profiel_nodig=True, begeleider=begeleider)
+        kandidaten(user).filter(profiel_nodig=True, begeleider=begeleider).select_related("gemeente")
         .order_by("profiel_nodig_sinds", "naam", "pk")
     )
 

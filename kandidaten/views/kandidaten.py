@@ -24,9 +24,9 @@ def _per_page(request):
 
 
 def lijst(request):
-    base = selectors.kandidaten(request.user, ook_niet_in_bron=True).select_related(None)
+    base = selectors.kandidaten(request.user, ook_niet_in_bron=True)
     filterset = KandidaatFilter(request.GET or None, queryset=base, user=request.user)
-    gemeente_namen = dict(selectors.options(request.user).gemeenten)
+    gemeente_namen = dict(filterset.options.gemeenten)
     table = KandidaatTable(filterset.qs, order_by_field="sort", page_field="page", gemeente_namen=gemeente_namen)
     export_format = request.GET.get("_export")
     if export_format in FORMATS:
