@@ -1,9 +1,9 @@
-"""Keep stored derived fields true when beheer edits a reference table."""
+"""Keep stored derived fields and counts true when beheer edits a record."""
 
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Doelgroep, Gebruiker, Kandidaat, KlantVan
+from .models import Datastand, Doelgroep, Gebruiker, Kandidaat, KlantVan, Module, Plaatsing, Traject
 
 
 @receiver(post_save, sender=Doelgroep)
@@ -29,3 +29,18 @@ def new_options_generation(sender, **kwargs):
     from .selectors.kandidaten import bump_options_generation
 
     bump_options_generation()
+
+
+@receiver(post_save, sender=Kandidaat)
+@receiver(post_save, sender=Traject)
+@receiver(post_save, sender=Module)
+@receiver(post_save, sender=Plaatsing)
+@receiver(post_delete, sender=Kandidaat)
+@receiver(post_delete, sender=Traject)
+@receiver(post_delete, sender=Module)
+@receiver(post_delete, sender=Plaatsing)
+def new_data_generation(sender, **kwargs):
+    """A correction in the admin changes what the panel counts: its stored counts become stale.
+
+    The importer writes in bulk (no signals) and raises the generation itself, in its transaction."""
+    Datastand.verhoog()

@@ -13,10 +13,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
-from kandidaten.models import Import, Kandidaat
+from kandidaten.models import Datastand, Import
 
 from .apply import apply_plan, drop_indexes_for_bulk, insert_new, refresh_planner_statistics, restore_indexes
 from .detect import detect
@@ -74,10 +73,10 @@ def sha256_of(path):
 
 
 def data_version():
-    """What the data looked like: a preview made at another version is stale."""
-    last_import = Import.objects.filter(status=Import.Status.TOEGEPAST).aggregate(m=Max("pk"))["m"]
-    last_edit = Kandidaat.objects.aggregate(m=Max("bijgewerkt"))["m"]
-    return f"{last_import}:{last_edit.isoformat() if last_edit else ''}"
+    """What the data looked like: a preview made at another version is stale.
+
+    The data generation, raised by every applied import and every correction of a client or item."""
+    return str(Datastand.huidige())
 
 
 def import_file(
@@ -172,6 +171,8 @@ def import_file(
                 plan.release()
             if refusal:
                 raise Refused(_problems(summaries, skip_invalid=skip_invalid, confirm_mass_gone=confirm_mass_gone))
+            if _changes(summaries):
+                Datastand.verhoog()  # last, and in the transaction: the stored panel counts go stale with the data
     except Refused as refusal:
         _store_errors(record, plans)
         return _finish(record, "refused", str(refusal), 1, summaries + [plan.summary() for plan in ignored])
@@ -183,7 +184,7 @@ def import_file(
         )
     summaries += [plan.summary() for plan in ignored]
     _store_errors(record, plans)
-    applied = sum(s.get("new", 0) + s.get("changed", 0) + s.get("gone", 0) for s in summaries)
+    applied = _changes(summaries)
     record.toegepast = timezone.now()
     record.rijen_toegepast = applied
     if applied == 0:
@@ -202,6 +203,10 @@ def import_file(
         except Exception:  # the data is in; slower queries until the next import are no reason to fail
             logger.exception("Statistieken na import %s niet bijgewerkt", record.pk)
     return outcome
+
+
+def _changes(summaries):
+    return sum(s.get("new", 0) + s.get("changed", 0) + s.get("gone", 0) for s in summaries)
 
 
 def _detect_sheets(raw_sheets, export_type):

@@ -3,7 +3,7 @@
 State lives only in the Import row (status, rows read), so any server process can
 report progress. Django ships no task worker (django.tasks' built-in backends are
 for development), so a daemon thread does the work; a process that dies mid-import
-leaves the row in "bezig", which the import page reports after IMPORT_STALE_MINUTES.
+leaves the row in "bezig", which the import page reports after models.imports.STALE_AFTER.
 Tests set IMPORT_IN_BACKGROUND = False to run the step inline.
 """
 

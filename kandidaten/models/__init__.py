@@ -2,6 +2,7 @@ from .audit import AuditEvent
 from .imports import Import, KandidaatWijziging
 from .items import Module, Plaatsing, Traject
 from .kandidaat import Kandidaat, Klantprofiel, KlantVan, SonarStatus, derive_flags
+from .paneel import Datastand, PaneelTelling
 from .reference import (
     Arbeidsmarktregio,
     Doelgroep,
@@ -15,6 +16,7 @@ __all__ = [
     "Arbeidsmarktregio",
     "AuditEvent",
     "Doelgroep",
+    "Datastand",
     "DoelgroepregisterTotaal",
     "Gebruiker",
     "Gemeente",
@@ -25,6 +27,7 @@ __all__ = [
     "KlantVan",
     "Klantprofiel",
     "Module",
+    "PaneelTelling",
     "Plaatsing",
     "SonarStatus",
     "Traject",

@@ -1,5 +1,6 @@
 """The import record and the per-client change history it writes."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -9,6 +10,10 @@ from django.db import models
 def upload_path(instance, filename):
     # The user's file name is never used as a path: it is kept in `bestandsnaam`.
     return f"imports/{instance.uuid}.upload"
+
+
+# An import still "bezig" after this long belongs to a process that died: the import page says so.
+STALE_AFTER = datetime.timedelta(minutes=30)
 
 
 class Import(models.Model):

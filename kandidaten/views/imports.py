@@ -4,7 +4,6 @@ Thin shells around kandidaten.importing.import_file; the slow steps run through
 importing.background and report progress from the Import row.
 """
 
-import datetime
 import hashlib
 
 from django import forms
@@ -20,9 +19,10 @@ from django.views.decorators.http import require_POST
 from kandidaten.importing import TYPES, background, errors_path, import_file, mass_gone
 from kandidaten.importing.errorbook import load_errors, write_errorbook
 from kandidaten.models import AuditEvent, Import
+from kandidaten.models.imports import STALE_AFTER
+from kandidaten.selectors import signalen
 
 BEHEER = "kandidaten.add_import"
-STALE_AFTER = datetime.timedelta(minutes=30)
 ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
 
 
@@ -118,6 +118,8 @@ def apply(pk, *, skip_invalid, confirm_mass_gone):
         record.bestand.delete(save=True)
     AuditEvent.record(record.gebruiker, AuditEvent.Actie.IMPORT, f"Import {record.bestandsnaam}: {record.melding}",
                       aantal_rijen=record.rijen_toegepast)
+    if outcome.changed_anything:
+        signalen.tel_vooruit(timezone.localdate())
 
 
 @permission_required(BEHEER, raise_exception=True)

@@ -165,7 +165,8 @@ def lijst(request, groep, teller):
         )
 
     per_pagina = _per_pagina(request)
-    page = Paginator(rows, per_pagina).get_page(request.GET.get("page"))
+    aantal = signalen.aantal(request.user, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
+    page = BekendAantalPaginator(rows, per_pagina, aantal=aantal).get_page(request.GET.get("page"))
     kolommen = [(key, label) for key, (_, label) in SORTEERBAAR.items()
                 if key != "opgeschort" or groep.slug == "modules"]
     context = {
@@ -188,6 +189,14 @@ def lijst(request, groep, teller):
     if request.htmx and not request.htmx.history_restore_request:
         template += "#tabel"
     return render(request, template, context)
+
+
+class BekendAantalPaginator(Paginator):
+    """Pages of a list whose length is already known: the panel's number, not a second COUNT."""
+
+    def __init__(self, object_list, per_page, *, aantal):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = aantal  # Paginator.count is a cached_property
 
 
 def _per_pagina(request):
