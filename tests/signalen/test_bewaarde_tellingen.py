@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from kandidaten.importing import data_version, import_file
 from kandidaten.models import Datastand, Gemeente, Import, PaneelTelling
+from kandidaten.scoping import kandidaten_voor
 from kandidaten.selectors.signalen import (
     GROEPEN,
     SYSTEEM,
@@ -106,7 +107,7 @@ def test_a_correction_in_the_admin_makes_the_stored_counts_stale(teamleider):
 
 def test_an_import_that_changes_data_makes_the_stored_counts_stale(teamleider, tmp_path):
     import_file(kandidaten_xlsx(tmp_path / "a.xlsx", [kandidaat_row("1"), kandidaat_row("2")]))
-    for kandidaat in teamleider_kandidaten(teamleider):
+    for kandidaat in kandidaten_voor(teamleider):
         make_traject(kandidaat, startdatum=P - 5 * DAG)
     assert aantallen(teamleider)[("trajecten", "actief")] == 2
     generatie = Datastand.huidige()
@@ -205,7 +206,13 @@ def test_a_confirmed_web_import_counts_todays_panel_ahead(logged_in, settings, t
     assert stored.count() == Gemeente.objects.count()
 
 
-def teamleider_kandidaten(user):
-    from kandidaten.scoping import kandidaten_voor
+def test_the_signalen_command_counts_todays_panel_ahead_for_everyone(teamleider, django_assert_max_num_queries):
+    import io
 
-    return list(kandidaten_voor(user))
+    from django.core.management import call_command
+
+    make_traject(make_kandidaat("Epe"), startdatum=timezone.localdate())
+    call_command("signalen", stdout=io.StringIO())  # what a nightly job after midnight would run
+    assert PaneelTelling.objects.filter(peildatum=timezone.localdate()).count() == Gemeente.objects.count()
+    with django_assert_max_num_queries(2):
+        assert aantallen(teamleider, timezone.localdate())[("trajecten", "actief")] == 1
