@@ -202,6 +202,12 @@ def import_file(
             refresh_planner_statistics({plan.export_type.model for plan in plans if plan.export_type})
         except Exception:  # the data is in; slower queries until the next import are no reason to fail
             logger.exception("Statistieken na import %s niet bijgewerkt", record.pk)
+        try:
+            from kandidaten.selectors.signalen import tel_vooruit
+
+            tel_vooruit(timezone.localdate())  # the next visitor of the panel reads today's counts
+        except Exception:  # the panel counts them on its first visit instead
+            logger.exception("Paneeltellingen na import %s niet vooruit geteld", record.pk)
     return outcome
 
 

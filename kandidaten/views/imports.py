@@ -20,7 +20,6 @@ from kandidaten.importing import TYPES, background, errors_path, import_file, ma
 from kandidaten.importing.errorbook import load_errors, write_errorbook
 from kandidaten.models import AuditEvent, Import
 from kandidaten.models.imports import STALE_AFTER
-from kandidaten.selectors import signalen
 
 BEHEER = "kandidaten.add_import"
 ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
@@ -118,8 +117,6 @@ def apply(pk, *, skip_invalid, confirm_mass_gone):
         record.bestand.delete(save=True)
     AuditEvent.record(record.gebruiker, AuditEvent.Actie.IMPORT, f"Import {record.bestandsnaam}: {record.melding}",
                       aantal_rijen=record.rijen_toegepast)
-    if outcome.changed_anything:
-        signalen.tel_vooruit(timezone.localdate())
 
 
 @permission_required(BEHEER, raise_exception=True)
