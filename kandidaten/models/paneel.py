@@ -7,7 +7,8 @@ or items raises the generation in the same transaction, and counts of an older g
 """
 
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Subquery
+from django.db.models.functions import Coalesce
 
 
 class Datastand(models.Model):
@@ -25,6 +26,11 @@ class Datastand(models.Model):
     @classmethod
     def huidige(cls):
         return cls.objects.filter(pk=1).values_list("generatie", flat=True).first() or 0
+
+    @classmethod
+    def huidige_in_query(cls):
+        """The same number as `huidige()`, as an expression: read inside another query, not before it."""
+        return Coalesce(Subquery(cls.objects.filter(pk=1).values("generatie")[:1]), 0)
 
     @classmethod
     def verhoog(cls):

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from kandidaten.models import Datastand, Import, Kandidaat, Module, PaneelTelling, Plaatsing, Traject
@@ -256,8 +255,7 @@ def bewaarde_tellingen(user, peildatum, gemeente=None):
     scope = list(gemeenten_voor(user).values_list("pk", flat=True))
     if gemeente is not None:
         scope = [pk for pk in scope if pk == gemeente]
-    huidige_generatie = Coalesce(Subquery(Datastand.objects.filter(pk=1).values("generatie")[:1]), 0)
-    bewaard = PaneelTelling.objects.filter(peildatum=peildatum, generatie=huidige_generatie)
+    bewaard = PaneelTelling.objects.filter(peildatum=peildatum, generatie=Datastand.huidige_in_query())
     if gemeente is not None or not user.is_superuser:
         bewaard = bewaard.filter(gemeente_id__in=scope)
     per_gemeente = dict(bewaard.values_list("gemeente_id", "tellingen"))
