@@ -1,12 +1,16 @@
 """The candidate list as a django-tables2 table: the seed's columns, every column sortable."""
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
+from django.db.models import Count, F
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.functional import cached_property
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django_tables2.rows import BoundRows
 
 from kandidaten.exporting import ExportColumn
-from kandidaten.models import Kandidaat
+from kandidaten.models import Gemeente, Kandidaat
 from kandidaten.selectors.kandidaten import ladder_label
 
 KEY = "pers_nr_sleutel"
@@ -18,8 +22,7 @@ class KandidaatTable(tables.Table):
     # statistics SQLite otherwise walked every client through the gemeente index, whatever the sort (0.4 s).
     gemeente = tables.Column("Bet. gemeente", accessor="gemeente_id", order_by=("gemeente__naam", "naam", KEY))
     pers_nr = tables.Column("Pers. nr.", order_by=(KEY,))
-    naam = tables.Column("Naam", linkify=lambda record: reverse("kandidaten:detail", args=[record.pk]),
-                         order_by=("naam", KEY))
+    naam = tables.Column("Naam", order_by=("naam", KEY))
     doelgroep = tables.Column("Doelgroep", order_by=("doelgroep", KEY))
     dgr = tables.BooleanColumn("DGR", yesno="Ja,Nee", order_by=("dgr", KEY))
     banenafspraak = tables.BooleanColumn("Sonar - Banenafspraken", yesno="J,N", order_by=("banenafspraak", KEY))
@@ -40,25 +43,129 @@ class KandidaatTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.gemeente_namen = gemeente_namen
 
-    def render_gemeente(self, value):
-        return self.gemeente_namen.get(value, "")
+    def rijen(self):
+        """The page's rows, each a list of the cells' HTML in column order.
 
-    def render_sonar_status(self, record):
-        return record.get_sonar_status_display() if record.sonar_status else "(leeg)"
+        django-tables2 renders every cell through accessors and `inspect.signature` (~0.1 ms a cell: 40 ms
+        for a page of 50, 130 ms for 250); one plain function per column does the same in a fraction.
+        """
+        cells = [getattr(self, f"cel_{column.name}") for column in self.columns]
+        return [[cell(row.record) for cell in cells] for row in self.page.object_list]
 
-    def render_klantprofiel(self, record):
-        return format_html('<abbr title="{}">{}</abbr> {}', record.get_klantprofiel_display(),
-                           record.klantprofiel, record.get_klantprofiel_display())
+    # One function per column: kandidaat -> safe HTML. Empty values show as django-tables2's default.
 
-    def render_participatieladder(self, record):
-        return ladder_label(record.participatieladder)
+    def cel_gemeente(self, kandidaat):
+        return _tekst(self.gemeente_namen.get(kandidaat.gemeente_id))
 
-    def render_acties(self, record):
-        badge = mark_safe('<span class="badge badge--warn">Profiel nodig</span> ') if record.profiel_nodig else ""
-        gone = mark_safe('<span class="badge">Niet meer in bron</span> ') if not record.in_bron else ""
+    def cel_pers_nr(self, kandidaat):
+        return _tekst(kandidaat.pers_nr)
+
+    def cel_naam(self, kandidaat):
+        return format_html('<a href="{}">{}</a>', _detail_url(kandidaat), kandidaat.naam)
+
+    def cel_doelgroep(self, kandidaat):
+        return _tekst(kandidaat.doelgroep)
+
+    def cel_dgr(self, kandidaat):
+        return _ja_nee(kandidaat.dgr, "Ja", "Nee")
+
+    def cel_banenafspraak(self, kandidaat):
+        return _ja_nee(kandidaat.banenafspraak, "J", "N")
+
+    def cel_sonar_status(self, kandidaat):
+        # "(leeg)", the word of the status filter and the client page, not a dash.
+        return _tekst(kandidaat.get_sonar_status_display() if kandidaat.sonar_status else "(leeg)")
+
+    def cel_klantprofiel(self, kandidaat):
+        if not kandidaat.klantprofiel:
+            return LEEG
+        woord = kandidaat.get_klantprofiel_display()
+        return format_html('<abbr title="{}">{}</abbr> {}', woord, kandidaat.klantprofiel, woord)
+
+    def cel_participatieladder(self, kandidaat):
+        return _tekst(ladder_label(kandidaat.participatieladder))
+
+    def cel_begeleider(self, kandidaat):
+        return _tekst(kandidaat.begeleider)
+
+    def cel_acties(self, kandidaat):
+        badge = mark_safe('<span class="badge badge--warn">Profiel nodig</span> ') if kandidaat.profiel_nodig else ""
+        gone = mark_safe('<span class="badge">Niet meer in bron</span> ') if not kandidaat.in_bron else ""
         link = format_html('<a href="{}">Bekijken<span class="visually-hidden"> {}</span></a>',
-                           reverse("kandidaten:detail", args=[record.pk]), record.naam)
+                           _detail_url(kandidaat), kandidaat.naam)
         return format_html("{}{}{}", badge, gone, link)
+
+
+LEEG = "—"  # django-tables2's default for an empty cell
+
+
+def _tekst(value):
+    return LEEG if value in (None, "") else conditional_escape(value)
+
+
+def _ja_nee(value, ja, nee):
+    return format_html('<span class="{}">{}</span>', "true" if value else "false", ja if value else nee)
+
+
+def _detail_url(kandidaat):
+    return reverse("kandidaten:detail", args=[kandidaat.pk])
+
+
+class GemeentePaginator(Paginator):
+    """Pages of a list sorted on gemeente first (the default): counted per gemeente, read per gemeente.
+
+    Sorting 125,000 clients on their gemeente's name to show 50 makes the database join and sort them all
+    (60-90 ms nationally on SQLite). Counting them per gemeente reads an index; the page then reads only
+    the one or two gemeenten it falls in, through the (gemeente, in_bron, naam, pers_nr) index. The total
+    is the sum of the counts: the list still counts once. Other sorts page the usual way.
+    """
+
+    def __init__(self, object_list, per_page, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        queryset = object_list.data.data
+        order = queryset.query.order_by
+        self.queryset = queryset if order and order[0].lstrip("-") == "gemeente__naam" else None
+        self.descending = bool(order) and order[0].startswith("-")
+
+    @cached_property
+    def per_gemeente(self):
+        """[(gemeente pk, number of rows)] in the list's order of gemeenten."""
+        # Grouped on "gemeente_id + 0": on the bare column SQLite walks the gemeente index in order and
+        # reads every matching client from the table in that order (280 ms); this scans once (70 ms).
+        grouped = self.queryset.order_by().annotate(g=F("gemeente_id") + 0).values_list("g")
+        counts = dict(grouped.annotate(n=Count("pk")))
+        # The gemeenten in the database's order of their names (its collation, not Python's): the table's
+        # names come from the option list, which the database sorted; the database is asked only when a
+        # counted gemeente is not in it.
+        order = list(self.object_list.table.gemeente_namen)
+        if not counts.keys() <= set(order):
+            order = Gemeente.objects.filter(pk__in=counts).order_by("naam").values_list("pk", flat=True)
+        if self.descending:
+            order = list(reversed(order))
+        return [(pk, counts[pk]) for pk in order if pk in counts]
+
+    @cached_property
+    def count(self):
+        if self.queryset is None:
+            return super().count
+        return sum(n for _pk, n in self.per_gemeente)
+
+    def page(self, number):
+        if self.queryset is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        gemeenten, skipped, seen = [], None, 0
+        for pk, n in self.per_gemeente:
+            if seen + n > bottom and seen < top:
+                gemeenten.append(pk)
+                skipped = seen if skipped is None else skipped
+            seen += n
+        rows = self.queryset.filter(gemeente_id__in=gemeenten)[bottom - (skipped or 0):top - (skipped or 0)]
+        return self._get_page(BoundRows(rows, table=self.object_list.table), number, self)
 
 
 # The export has the same columns, with real values (dates, J/N) instead of markup.

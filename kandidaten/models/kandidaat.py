@@ -121,7 +121,9 @@ class Kandidaat(models.Model):
             # Also the order of the list's default sort (gemeente, naam): its first page needs no sort.
             models.Index(fields=["gemeente", "in_bron", "naam", "pers_nr_sleutel"]),
             models.Index(fields=["begeleider"]),
-            models.Index(fields=["profiel_nodig", "gemeente"]),
+            # The list always filters on in_bron: with it in the index, counting a filter reads no table row
+            # (COUNT of "profiel nodig" nationally 60 ms -> 2 ms).
+            models.Index(fields=["profiel_nodig", "in_bron", "gemeente"]),
             models.Index(fields=["telt_in_sonar", "gemeente"]),
             models.Index(fields=["klantprofiel"]),
             models.Index(fields=["doelgroep"]),

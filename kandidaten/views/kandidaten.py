@@ -10,7 +10,7 @@ from kandidaten.filters import KandidaatFilter
 from kandidaten.models import AuditEvent
 from kandidaten.scoping import kandidaten_voor
 from kandidaten.selectors import kandidaten as selectors
-from kandidaten.tables import EXPORT_COLUMNS, EXPORT_FIELDS, KandidaatTable
+from kandidaten.tables import EXPORT_COLUMNS, EXPORT_FIELDS, GemeentePaginator, KandidaatTable
 
 PER_PAGE_CHOICES = (25, 50, 100, 250)
 
@@ -38,7 +38,8 @@ def lijst(request):
             request, rows=rows, columns=EXPORT_COLUMNS, fmt=export_format, filename_base="kandidaten",
             description="Kandidatenlijst", filters={**_audit_filters(filterset), "sort": request.GET.get("sort", "")},
         )
-    RequestConfig(request, paginate={"per_page": _per_page(request)}).configure(table)
+    paginate = {"per_page": _per_page(request), "paginator_class": GemeentePaginator}
+    RequestConfig(request, paginate=paginate).configure(table)
     context = {
         "filter": filterset,
         "table": table,

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kandidaten.models import Gemeente
+from kandidaten.models import Gemeente, Kandidaat
 from kandidaten.selectors.kandidaten import bump_options_generation
 from tests.factories import make_kandidaat, make_module, make_traject
 
@@ -167,3 +167,50 @@ def test_gemeente_column_shows_the_name_and_sorts_by_name_not_by_number(logged_i
     assert names(ascending) == ["Aal, A.", "Bakker, B."]
     assert names(descending) == ["Bakker, B.", "Aal, A."]
     assert "<td>Apeldoorn</td>" in ascending.content.decode().replace("\n", "")
+
+
+@pytest.mark.parametrize("sort", ["gemeente", "-gemeente"])
+def test_pages_sorted_by_gemeente_are_the_whole_sorted_list_cut_in_pages(logged_in, teamleider, sort):
+    # The gemeente sort counts per gemeente and reads each page from the gemeenten it falls in: pages that
+    # start and end inside a gemeente must still be exactly the plain sort, cut in pieces.
+    for gemeente, count in (("Heerde", 7), ("Apeldoorn", 31), ("Epe", 24)):
+        for index in range(count):
+            make_kandidaat(gemeente, naam=f"{'Zwart' if index % 2 else 'Aal'}, {index:02d}.",
+                           klantprofiel="J" if index % 3 else "N")
+    make_kandidaat("Zwolle", naam="Aal, buiten bereik.")  # another gemeente: not in this list
+    direction = sort.removesuffix("gemeente")  # django-tables2 reverses the whole order
+    expected = list(
+        Kandidaat.objects.filter(gemeente__naam__in=["Apeldoorn", "Epe", "Heerde"], klantprofiel="J")
+        .order_by(*[f"{direction}{field}" for field in ("gemeente__naam", "naam", "pers_nr_sleutel")])
+        .values_list("naam", "gemeente__naam")
+    )
+    client = logged_in(teamleider)
+    shown = []
+    for page in (1, 2):
+        response = client.get(f"{URL}?klantprofiel=J&sort={sort}&per_page=25&page={page}")
+        assert response.context["table"].paginator.count == len(expected) == 40
+        shown += [(row.record.naam, row.record.gemeente.naam) for row in response.context["table"].paginated_rows]
+    assert shown == expected
+
+
+def test_an_empty_list_sorted_by_gemeente_says_so(logged_in, teamleider):
+    response = logged_in(teamleider).get(f"{URL}?q=niemand")
+    assert response.context["table"].paginator.count == 0
+    assert "Geen kandidaten gevonden met deze filters." in response.content.decode()
+
+
+def test_cells_escape_names_and_show_empty_values(logged_in, teamleider):
+    make_kandidaat("Epe", naam="<b>Vet</b>, V.", begeleider="", doelgroep="", sonar_status="", klantprofiel="L",
+                   participatieladder="", dgr=False, banenafspraak=True, in_bron=False)
+    content = logged_in(teamleider).get(f"{URL}?ook_niet_in_bron=on").content.decode()
+    row = content[content.index("<tbody>"):content.index("</tbody>")]
+    assert "<b>Vet</b>" not in row and "&lt;b&gt;Vet&lt;/b&gt;, V." in row
+    cells = [cell.split("</td>")[0] for cell in row.split("<td>")[1:]]
+    assert cells[0] == "Epe"
+    assert cells[3] == "—"  # doelgroep
+    assert cells[4:6] == ['<span class="false">Nee</span>', '<span class="true">J</span>']
+    assert cells[6] == "(leeg)"  # Sonar - Status, the status filter's word
+    assert cells[7] == '<abbr title="Leeg">L</abbr> Leeg'
+    assert cells[8] == "onbekend"  # participatieladder
+    assert cells[9] == "—"  # begeleider
+    assert "Niet meer in bron" in cells[10] and "Bekijken" in cells[10]
