@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from kandidaten.models import Datastand, Import, Kandidaat, Module, PaneelTelling, Plaatsing, Traject
@@ -202,6 +202,29 @@ def signaal_items(user, groep_slug, teller_slug, peildatum, vernauwing=None):
     if teller is None:
         raise KeyError(f"{groep_slug}/{teller_slug}")
     return items(user, groep_slug, vernauwing).filter(teller.definitie(peildatum))
+
+
+def klanten_met_aantal(user, groep_slug, teller_slug, peildatum, vernauwing=None):
+    """The clients of `signaal_items`, each with its number of those items (at least one): (pk, aantal) rows.
+
+    The same items seen from their clients, for a drill-down page sorted on a client column: walking the
+    clients in the order of their index and stopping when the page is full is what makes such a page fast
+    nationally (sorting up to 300,000 items on a joined column is not). Unordered: the caller orders.
+    """
+    vernauwing = vernauwing or Vernauwing()
+    groep, teller = teller_of_none(groep_slug, teller_slug) or (None, None)
+    if teller is None:
+        raise KeyError(f"{groep_slug}/{teller_slug}")
+    per_klant = groep.model.objects.filter(teller.definitie(peildatum), in_bron=True, kandidaat_id=OuterRef("pk"))
+    if vernauwing.uitvoerende:
+        per_klant = per_klant.filter(uitvoerende=vernauwing.uitvoerende)
+    aantal_items = per_klant.order_by().values("kandidaat_id").annotate(n=Count("pk")).values("n")
+    klanten = kandidaten_voor(user).in_bron()
+    if vernauwing.begeleider:
+        klanten = klanten.filter(begeleider=vernauwing.begeleider)
+    if vernauwing.gemeente:
+        klanten = klanten.filter(gemeente_id=vernauwing.gemeente)
+    return klanten.annotate(aantal=Subquery(aantal_items)).filter(aantal__gt=0).values_list("pk", "aantal")
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ class Filters:
     peildatum: datetime.date
     vernauwing: signalen.Vernauwing
     uitvoerenden: list
+    gemeenten: list  # (pk, naam) in the database's order of the names
 
     def query(self, **extra):
         """The URL query of the effective peildatum and narrowing (plus `extra`), for links."""
@@ -62,9 +63,8 @@ class Filters:
 def lees_filters(request):
     """The form from the URL; a wrong value becomes a form error and is ignored (peildatum: today)."""
     user = request.user
-    form = SignaalFilterForm(
-        request.GET, begeleiders=signalen.begeleiders(user), gemeenten=signalen.gemeente_keuzes(user)
-    )
+    gemeenten = signalen.gemeente_keuzes(user)
+    form = SignaalFilterForm(request.GET, begeleiders=signalen.begeleiders(user), gemeenten=gemeenten)
     form.is_valid()
     cleaned = getattr(form, "cleaned_data", {})
     vernauwing = signalen.Vernauwing(
@@ -73,21 +73,34 @@ def lees_filters(request):
         gemeente=cleaned.get("gemeente"),
     )
     peildatum = cleaned.get("peildatum") or timezone.localdate()
-    return Filters(form, peildatum, vernauwing, signalen.uitvoerenden(user))
+    return Filters(form, peildatum, vernauwing, signalen.uitvoerenden(user), gemeenten)
 
 
 # --- the drill-down list -----------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Sortering:
+    label: str
+    items: tuple  # the items' order (page and export), ending on the item: stable pages
+    klanten: tuple = ()  # a client column: the same order for the clients, walked to find a page's items
+
+
 SORTEERBAAR = {
-    "naam": ("kandidaat__naam", "Kandidaat"),
-    "gemeente": ("kandidaat__gemeente__naam", "Gemeente"),
-    "begeleider": ("kandidaat__begeleider", "Begeleider"),
-    "uitvoerende": ("uitvoerende", "Uitvoerende"),
-    "start": ("startdatum", "Startdatum"),
-    "signaal": ("signaaldatum", "Signaaldatum"),
-    "einde": ("einddatum", "Einddatum"),
-    "opgeschort": ("opgeschort", "Opgeschort"),
+    "naam": Sortering("Kandidaat", ("kandidaat__naam", "kandidaat_id", "pk"), ("naam", "pk")),
+    # Per gemeente in the order of the names, then as the candidate list: naam, Pers. nr.
+    "gemeente": Sortering(
+        "Gemeente",
+        ("kandidaat__gemeente__naam", "kandidaat__naam", "kandidaat__pers_nr_sleutel", "kandidaat_id", "pk"),
+        ("naam", "pers_nr_sleutel", "pk"),
+    ),
+    "begeleider": Sortering("Begeleider", ("kandidaat__begeleider", "kandidaat_id", "pk"), ("begeleider", "pk")),
+    "uitvoerende": Sortering("Uitvoerende", ("uitvoerende", "pk")),
+    "start": Sortering("Startdatum", ("startdatum", "pk")),
+    "signaal": Sortering("Signaaldatum", ("signaaldatum", "pk")),
+    "einde": Sortering("Einddatum", ("einddatum", "pk")),
+    "opgeschort": Sortering("Opgeschort", ("opgeschort", "pk")),
 }
+KAN_LEEG = {"signaaldatum", "einddatum"}
 STANDAARD_SORTERING = {
     "start_lt_3wkn": "-start",
     "signaal_binnen_4wkn": "signaal",
@@ -98,14 +111,22 @@ ID_VELD = {"trajecten": "traject_id", "modules": "module_id", "plaatsingen": "pl
 
 
 def _sortering(request, groep, teller):
+    """(the sort as in the URL, its Sortering, descending)."""
     sort = request.GET.get("sort") or STANDAARD_SORTERING.get(teller.slug, "naam")
     key = sort.removeprefix("-")
     if key not in SORTEERBAAR or (key == "opgeschort" and groep.slug != "modules"):
         sort, key = "naam", "naam"
-    veld = F(SORTEERBAAR[key][0])
-    # Empty dates always last, on SQLite and PostgreSQL alike; pk keeps pages stable.
-    volgorde = veld.desc(nulls_last=True) if sort.startswith("-") else veld.asc(nulls_last=True)
-    return sort, [volgorde, "pk"]
+    return sort, SORTEERBAAR[key], sort.startswith("-")
+
+
+def _volgorde(velden, aflopend):
+    # Empty dates always last, on SQLite and PostgreSQL alike; only where a date can be empty, because the
+    # modifier keeps SQLite from reading an index in its order.
+    volgorde = []
+    for veld in velden:
+        nulls_last = True if veld in KAN_LEEG else None
+        volgorde.append(F(veld).desc(nulls_last=nulls_last) if aflopend else F(veld).asc(nulls_last=nulls_last))
+    return volgorde
 
 
 def _kolommen(groep):
@@ -147,9 +168,10 @@ def lijst(request, groep, teller):
     groep, teller = gevonden
     filters = lees_filters(request)
     queryset = signalen.signaal_items(request.user, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
-    sort, volgorde = _sortering(request, groep, teller)
+    sort, sortering, aflopend = _sortering(request, groep, teller)
     namen, velden = _velden(groep)
-    rows = queryset.order_by(*volgorde).values(*namen, **velden)
+    geordend = queryset.order_by(*_volgorde(sortering.items, aflopend))
+    rows = geordend.values(*namen, **velden)
     beschrijving = f"{groep.titel}: {teller.label} op {filters.peildatum:%d-%m-%Y}"
 
     fmt = request.GET.get("_export")
@@ -166,8 +188,12 @@ def lijst(request, groep, teller):
 
     per_pagina = _per_pagina(request)
     aantal = signalen.aantal(request.user, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
-    page = BekendAantalPaginator(rows, per_pagina, aantal=aantal).get_page(request.GET.get("page"))
-    kolommen = [(key, label) for key, (_, label) in SORTEERBAAR.items()
+    klanten = None
+    if sortering.klanten:
+        klanten = _klanten_in_volgorde(request.user, groep, teller, filters, sort, sortering, aflopend)
+    paginator = SignaalPaginator(rows, per_pagina, aantal=aantal, items=geordend, klanten=klanten)
+    page = paginator.get_page(request.GET.get("page"))
+    kolommen = [(key, sortering.label) for key, sortering in SORTEERBAAR.items()
                 if key != "opgeschort" or groep.slug == "modules"]
     context = {
         "groep": groep,
@@ -191,12 +217,67 @@ def lijst(request, groep, teller):
     return render(request, template, context)
 
 
-class BekendAantalPaginator(Paginator):
-    """Pages of a list whose length is already known: the panel's number, not a second COUNT."""
+def _klanten_in_volgorde(user, groep, teller, filters, sort, sortering, aflopend):
+    """A function that yields (client pk, number of its items) in the list's order of the clients."""
+    def per_gemeente(gemeente_pk):
+        klanten = signalen.klanten_met_aantal(user, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
+        if gemeente_pk is not None:
+            klanten = klanten.filter(gemeente_id=gemeente_pk)
+        return klanten.order_by(*_volgorde(sortering.klanten, aflopend))
 
-    def __init__(self, object_list, per_page, *, aantal):
+    def walk(hoeveel):
+        # At most `hoeveel` clients are needed: every client here has at least one item.
+        if not sort.removeprefix("-") == "gemeente":
+            yield from per_gemeente(None)[:hoeveel].iterator(chunk_size=100)
+            return
+        # One gemeente after the other, in the order of their names (the database's): within one the clients
+        # come in the order of the (gemeente, in_bron, naam, pers_nr_sleutel) index.
+        gemeenten = [pk for pk, _naam in filters.gemeenten]
+        for pk in reversed(gemeenten) if aflopend else gemeenten:
+            if filters.vernauwing.gemeente in (None, pk):
+                yield from per_gemeente(pk)[:hoeveel].iterator(chunk_size=100)
+
+    return walk
+
+
+class SignaalPaginator(Paginator):
+    """Pages of a drill-down whose length is known (the panel's number, not a second COUNT).
+
+    A page is read in two steps, so the database never joins and sorts every matching item to show 25:
+    sorted on a client column, the clients are walked in their index order until the page's items are
+    found (`klanten`), then those clients' items are read; sorted on an item column, the page's item ids
+    are read from the item table alone, then their rows.
+    """
+
+    def __init__(self, object_list, per_page, *, aantal, items, klanten=None):
         super().__init__(object_list, per_page)
         self.__dict__["count"] = aantal  # Paginator.count is a cached_property
+        self.items = items  # object_list before .values(): its joins for the row's client fields
+        self.klanten = klanten
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rijen = self._via_klanten(bottom, top) if self.klanten else self._via_ids(bottom, top)
+        return self._get_page(rijen, number, self)
+
+    def _via_ids(self, bottom, top):
+        ids = list(self.items.values_list("pk", flat=True)[bottom:top])
+        per_id = {rij["pk"]: rij for rij in self.object_list.filter(pk__in=ids).order_by()}
+        return [per_id[pk] for pk in ids if pk in per_id]
+
+    def _via_klanten(self, bottom, top):
+        gekozen, ervoor, gezien = [], 0, 0
+        for pk, aantal in self.klanten(top):
+            if gezien + aantal > bottom:
+                gekozen.append(pk)
+            else:
+                ervoor += aantal
+            gezien += aantal
+            if gezien >= top:
+                break
+        return list(self.object_list.filter(kandidaat_id__in=gekozen)[bottom - ervoor:top - ervoor])
 
 
 def _per_pagina(request):
