@@ -2,7 +2,7 @@
 
 import django_tables2 as tables
 from django.core.paginator import Paginator
-from django.db.models import Count, F
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
@@ -130,10 +130,8 @@ class GemeentePaginator(Paginator):
     @cached_property
     def per_gemeente(self):
         """[(gemeente pk, number of rows)] in the list's order of gemeenten."""
-        # Grouped on "gemeente_id + 0": on the bare column SQLite walks the gemeente index in order and
-        # reads every matching client from the table in that order (280 ms); this scans once (70 ms).
-        grouped = self.queryset.order_by().annotate(g=F("gemeente_id") + 0).values_list("g")
-        counts = dict(grouped.annotate(n=Count("pk")))
+        # The gemeente index holds the short filter columns: grouped in its order, without the table.
+        counts = dict(self.queryset.order_by().values_list("gemeente_id").annotate(n=Count("pk")))
         # The gemeenten in the database's order of their names (its collation, not Python's): the table's
         # names come from the option list, which the database sorted; the database is asked only when a
         # counted gemeente is not in it.

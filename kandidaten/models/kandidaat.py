@@ -118,14 +118,18 @@ class Kandidaat(models.Model):
             ("export_kandidaat", "Kan kandidatenlijsten exporteren"),
         ]
         indexes = [
-            # Also the order of the list's default sort (gemeente, naam): its first page needs no sort.
-            models.Index(fields=["gemeente", "in_bron", "naam", "pers_nr_sleutel"]),
+            # The order of the list's default sort (gemeente, naam, Pers. nr.), read per gemeente; the short
+            # filter columns ride along, so counting or filtering on them reads this index, not the table
+            # (grouped count of "status open, DGR" nationally 60 ms -> 15 ms).
+            models.Index(fields=["gemeente", "in_bron", "naam", "pers_nr_sleutel", "dgr", "banenafspraak",
+                                 "sonar_status", "klantprofiel", "klant_van", "profiel_nodig", "telt_in_sonar"]),
             models.Index(fields=["begeleider"]),
-            # The list always filters on in_bron: with it in the index, counting a filter reads no table row
-            # (COUNT of "profiel nodig" nationally 60 ms -> 2 ms).
-            models.Index(fields=["profiel_nodig", "in_bron", "gemeente"]),
-            models.Index(fields=["telt_in_sonar", "gemeente"]),
-            models.Index(fields=["klantprofiel"]),
+            # The order of the Acties sort (profiel nodig first, then by naam). Without in_bron: with it, SQLite
+            # read the whole list through this index for an export (random reads, +0.3 s per 100,000 rows).
+            models.Index(fields=["-profiel_nodig", "naam", "pers_nr_sleutel"]),
+            # No index on klantprofiel or telt_in_sonar alone: SQLite fetched half the clients through such an
+            # index and sorted them (a list sorted on begeleider: 100 ms) or read the table for the other
+            # filters (140 ms), where the gemeente index above answers both from the index.
             models.Index(fields=["doelgroep"]),
             models.Index(fields=["naam"]),
         ]

@@ -214,3 +214,15 @@ def test_cells_escape_names_and_show_empty_values(logged_in, teamleider):
     assert cells[8] == "onbekend"  # participatieladder
     assert cells[9] == "—"  # begeleider
     assert "Niet meer in bron" in cells[10] and "Bekijken" in cells[10]
+
+
+def test_the_acties_sort_puts_who_needs_a_profile_first(logged_in, teamleider):
+    make_kandidaat("Epe", naam="Aal, geen profiel nodig.", klantprofiel="J")
+    make_kandidaat("Epe", naam="Bos, weg.", klantprofiel="N", in_bron=False)
+    make_kandidaat("Epe", naam="Cor, nodig.", klantprofiel="N")
+    make_kandidaat("Epe", naam="Aap, nodig.", klantprofiel="N")
+    client = logged_in(teamleider)
+    ascending = names(client.get(f"{URL}?ook_niet_in_bron=on&sort=acties"))
+    # Profiel nodig (klantprofiel N) first, then by name; a client no longer in the source keeps its place.
+    assert ascending == ["Aap, nodig.", "Bos, weg.", "Cor, nodig.", "Aal, geen profiel nodig."]
+    assert names(client.get(f"{URL}?ook_niet_in_bron=on&sort=-acties")) == list(reversed(ascending))
