@@ -226,3 +226,15 @@ def test_the_acties_sort_puts_who_needs_a_profile_first(logged_in, teamleider):
     # Profiel nodig (klantprofiel N) first, then by name; a client no longer in the source keeps its place.
     assert ascending == ["Aap, nodig.", "Bos, weg.", "Cor, nodig.", "Aal, geen profiel nodig."]
     assert names(client.get(f"{URL}?ook_niet_in_bron=on&sort=-acties")) == list(reversed(ascending))
+
+
+def test_an_unpaginated_table_renders_every_row():
+    from kandidaten.tables import KandidaatTable
+
+    for index in range(3):
+        make_kandidaat("Epe", naam=f"Naam {index}")
+    epe = Gemeente.objects.get(naam="Epe")
+    table = KandidaatTable(Kandidaat.objects.order_by("naam"), gemeente_namen={epe.pk: "Epe"})
+    rows = table.rijen()
+    assert [row[0] for row in rows] == ["Epe"] * 3
+    assert [row[2] for row in rows][0].endswith(">Naam 0</a>")
