@@ -11,6 +11,7 @@ from django_tables2.rows import BoundRows
 
 from kandidaten.exporting import ExportColumn
 from kandidaten.models import Gemeente, Kandidaat
+from kandidaten.paging import groepen_van_pagina
 from kandidaten.selectors.kandidaten import ladder_label
 
 KEY = "pers_nr_sleutel"
@@ -157,13 +158,8 @@ class GemeentePaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        gemeenten, skipped, seen = [], None, 0
-        for pk, n in self.per_gemeente:
-            if seen + n > bottom and seen < top:
-                gemeenten.append(pk)
-                skipped = seen if skipped is None else skipped
-            seen += n
-        rows = self.queryset.filter(gemeente_id__in=gemeenten)[bottom - (skipped or 0):top - (skipped or 0)]
+        gemeenten, ervoor = groepen_van_pagina(self.per_gemeente, bottom, top)
+        rows = self.queryset.filter(gemeente_id__in=gemeenten)[bottom - ervoor:top - ervoor]
         return self._get_page(BoundRows(rows, table=self.object_list.table), number, self)
 
 

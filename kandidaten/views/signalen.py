@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from kandidaten.exporting import FORMATS, ExportColumn, export_response
+from kandidaten.paging import groepen_van_pagina
 from kandidaten.selectors import signalen
 from kandidaten.widgets import FastSelect
 
@@ -83,6 +84,7 @@ class Sortering:
     label: str
     items: tuple  # the items' order (page and export), ending on the item: stable pages
     klanten: tuple = ()  # a client column: the same order for the clients, walked to find a page's items
+    per_gemeente: bool = False  # the clients walked one gemeente after the other, in the order of the names
 
 
 SORTEERBAAR = {
@@ -92,6 +94,7 @@ SORTEERBAAR = {
         "Gemeente",
         ("kandidaat__gemeente__naam", "kandidaat__naam", "kandidaat__pers_nr_sleutel", "kandidaat_id", "pk"),
         ("naam", "pers_nr_sleutel", "pk"),
+        per_gemeente=True,
     ),
     "begeleider": Sortering("Begeleider", ("kandidaat__begeleider", "kandidaat_id", "pk"), ("begeleider", "pk")),
     "uitvoerende": Sortering("Uitvoerende", ("uitvoerende", "pk")),
@@ -190,7 +193,7 @@ def lijst(request, groep, teller):
     aantal = signalen.aantal(request.user, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
     klanten = None
     if sortering.klanten:
-        klanten = _klanten_in_volgorde(request.user, groep, teller, filters, sort, sortering, aflopend)
+        klanten = _klanten_in_volgorde(request.user, groep, teller, filters, sortering, aflopend)
     paginator = SignaalPaginator(rows, per_pagina, aantal=aantal, items=geordend, klanten=klanten)
     page = paginator.get_page(request.GET.get("page"))
     kolommen = [(key, sortering.label) for key, sortering in SORTEERBAAR.items()
@@ -217,9 +220,9 @@ def lijst(request, groep, teller):
     return render(request, template, context)
 
 
-def _klanten_in_volgorde(user, groep, teller, filters, sort, sortering, aflopend):
+def _klanten_in_volgorde(user, groep, teller, filters, sortering, aflopend):
     """A function that yields (client pk, number of its items) in the list's order of the clients."""
-    def per_gemeente(gemeente_pk):
+    def clients(gemeente_pk=None):
         klanten = signalen.klanten_met_aantal(user, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
         if gemeente_pk is not None:
             klanten = klanten.filter(gemeente_id=gemeente_pk)
@@ -227,15 +230,15 @@ def _klanten_in_volgorde(user, groep, teller, filters, sort, sortering, aflopend
 
     def walk(hoeveel):
         # At most `hoeveel` clients are needed: every client here has at least one item.
-        if not sort.removeprefix("-") == "gemeente":
-            yield from per_gemeente(None)[:hoeveel].iterator(chunk_size=100)
+        if not sortering.per_gemeente:
+            yield from clients()[:hoeveel].iterator(chunk_size=100)
             return
-        # One gemeente after the other, in the order of their names (the database's): within one the clients
-        # come in the order of the (gemeente, in_bron, naam, pers_nr_sleutel) index.
+        # Within one gemeente the clients come in the order of the (gemeente, in_bron, naam, …) index; the
+        # gemeenten in the database's order of their names.
         gemeenten = [pk for pk, _naam in filters.gemeenten]
         for pk in reversed(gemeenten) if aflopend else gemeenten:
             if filters.vernauwing.gemeente in (None, pk):
-                yield from per_gemeente(pk)[:hoeveel].iterator(chunk_size=100)
+                yield from clients(pk)[:hoeveel].iterator(chunk_size=100)
 
     return walk
 
@@ -268,15 +271,7 @@ class SignaalPaginator(Paginator):
         return [per_id[pk] for pk in ids if pk in per_id]
 
     def _via_klanten(self, bottom, top):
-        gekozen, ervoor, gezien = [], 0, 0
-        for pk, aantal in self.klanten(top):
-            if gezien + aantal > bottom:
-                gekozen.append(pk)
-            else:
-                ervoor += aantal
-            gezien += aantal
-            if gezien >= top:
-                break
+        gekozen, ervoor = groepen_van_pagina(self.klanten(top), bottom, top)
         return list(self.object_list.filter(kandidaat_id__in=gekozen)[bottom - ervoor:top - ervoor])
 
 
