@@ -19,16 +19,14 @@ def rederive_klant_van(sender, instance, **kwargs):
         if doelgroep_sleutel(doelgroep) == instance.sleutel
     ]
     Kandidaat.objects.filter(pk__in=ids).update(klant_van=instance.klant_van)
+    Datastand.verhoog()  # the clients' klant van changed: a new state of the data (an open preview is stale)
 
 
 @receiver(m2m_changed, sender=Gebruiker.gemeenten.through)
-@receiver(post_save, sender=Kandidaat)
-@receiver(post_save, sender=Doelgroep)
-def new_options_generation(sender, **kwargs):
-    """The candidate list caches its option lists per user; a changed scope or client makes them stale."""
-    from .selectors.kandidaten import bump_options_generation
-
-    bump_options_generation()
+def scope_changed(sender, action, **kwargs):
+    """The candidate list caches its option lists per data generation: a changed scope needs a new one."""
+    if action in ("post_add", "post_remove", "post_clear"):
+        Datastand.verhoog()
 
 
 @receiver(post_save, sender=Kandidaat)
@@ -40,7 +38,7 @@ def new_options_generation(sender, **kwargs):
 @receiver(post_delete, sender=Module)
 @receiver(post_delete, sender=Plaatsing)
 def new_data_generation(sender, **kwargs):
-    """A correction in the admin changes what the panel counts: its stored counts become stale.
+    """A correction in the admin changes what the panel counts and the list offers: a new generation.
 
     The importer writes in bulk (no signals) and raises the generation itself, in its transaction."""
     Datastand.verhoog()

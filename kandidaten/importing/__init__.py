@@ -195,9 +195,6 @@ def import_file(
         outcome = _finish(record, "applied", message, 0, summaries, status=Import.Status.TOEGEPAST)
     outcome.changed_anything = applied > 0
     if applied:
-        from kandidaten.selectors.kandidaten import bump_options_generation
-
-        bump_options_generation()  # the list's cached option lists
         try:
             refresh_planner_statistics({plan.export_type.model for plan in plans if plan.export_type})
         except Exception:  # the data is in; slower queries until the next import are no reason to fail

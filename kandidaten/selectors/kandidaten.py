@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from kandidaten.models import Arbeidsmarktregio, KandidaatWijziging, Module, Plaatsing, Traject
+from kandidaten.models import Arbeidsmarktregio, Datastand, KandidaatWijziging, Module, Plaatsing, Traject
 from kandidaten.models.kandidaat import LADDER_TREDEN, Klantprofiel
 from kandidaten.scoping import gemeenten_voor, kandidaten_voor
 
@@ -46,18 +46,6 @@ def met_actief_item_van(queryset, uitvoerende, peildatum=None):
 
 # --- option lists ---------------------------------------------------------------------------------
 
-def options_generation():
-    """Bumped after every import and every change of a user's gemeenten: cached option lists expire."""
-    return cache.get_or_set("kandidaten:options-generation", 0, None)
-
-
-def bump_options_generation():
-    try:
-        cache.incr("kandidaten:options-generation")
-    except ValueError:
-        cache.set("kandidaten:options-generation", 1, None)
-
-
 @dataclass(frozen=True)
 class Options:
     gemeenten: list  # (pk, naam)
@@ -72,10 +60,11 @@ class Options:
 def options(user):
     """The values the filters offer: only from the clients (and items) this user may see.
 
-    Distinct values over a national table cost a scan each, so they are cached per user and per
-    data generation (an import or a changed scope makes a new generation at once).
+    Distinct values over a national table cost a scan each, so they are cached per user and per data
+    generation (`Datastand`, in the database: every server process sees a change at once). An import or
+    correction that changed data, a changed doelgroep and a change of a user's gemeenten raise it.
     """
-    key = f"kandidaten:options:{user.pk}:{int(user.is_superuser)}:{options_generation()}"
+    key = f"kandidaten:options:{user.pk}:{int(user.is_superuser)}:{Datastand.huidige()}"
     found = cache.get(key)
     if found is None:
         found = _options(user)

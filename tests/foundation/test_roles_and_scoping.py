@@ -64,3 +64,20 @@ def test_scoping_narrows_a_given_queryset_and_items_follow_their_client(medewerk
     assert list(kandidaten_voor(medewerker_epe, Kandidaat.objects.filter(klantprofiel="J"))) == [epe]
     assert list(items_voor(medewerker_epe, Traject)) == [traject_epe]
     assert items_voor(medewerker_epe, Module.objects.all()).count() == 0
+
+
+@pytest.mark.django_db
+def test_permissions_are_djangos_own_and_their_groups_read_in_one_query(django_assert_num_queries):
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    from kandidaten.backends import PermissieBackend
+
+    user = make_user("gemengd", TEAMLEIDER, gemeenten=["Epe"])
+    user.user_permissions.add(Permission.objects.get(codename="add_import"))
+    with django_assert_num_queries(1):
+        ours = PermissieBackend().get_all_permissions(user)
+    assert ours == ModelBackend().get_all_permissions(type(user).objects.get(pk=user.pk))
+    assert {"kandidaten.add_import", "kandidaten.view_transparantie"} <= ours
+    user.is_active = False
+    assert PermissieBackend().get_all_permissions(user) == set()
