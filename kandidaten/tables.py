@@ -2,7 +2,8 @@
 
 import django_tables2 as tables
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F
+from django.db.models.sql.where import WhereNode
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
@@ -132,8 +133,15 @@ class GemeentePaginator(Paginator):
     @cached_property
     def per_gemeente(self):
         """[(gemeente pk, number of rows)] in the list's order of gemeenten."""
-        # The gemeente index holds the short filter columns: grouped in its order, without the table.
-        counts = dict(self.queryset.order_by().values_list("gemeente_id").annotate(n=Count("pk")))
+        queryset = self.queryset.order_by()
+        if _gemeente_index_dekt(queryset):
+            counts = dict(queryset.values_list("gemeente_id").annotate(n=Count("pk")))  # the index, in order
+        else:
+            # Grouped on "gemeente_id + 0": on the bare column SQLite walks the gemeente index in order and
+            # reads every matching client from the table in that order (doelgroep: 250 ms); this way it
+            # scans the table once and groups (70 ms).
+            grouped = queryset.annotate(g=F("gemeente_id") + 0).values_list("g")
+            counts = dict(grouped.annotate(n=Count("pk")))
         # The gemeenten in the database's order of their names (its collation, not Python's): the table's
         # names come from the option list, which the database sorted; the database is asked only when a
         # counted gemeente is not in it.
@@ -161,6 +169,23 @@ class GemeentePaginator(Paginator):
         gemeenten, ervoor = groepen_van_pagina(self.per_gemeente, bottom, top)
         rows = self.queryset.filter(gemeente_id__in=gemeenten)[bottom - ervoor:top - ervoor]
         return self._get_page(BoundRows(rows, table=self.object_list.table), number, self)
+
+
+def _gemeente_index_dekt(queryset):
+    """Whether the list's gemeente index holds every column this list of clients is filtered on."""
+    index = next(index for index in Kandidaat._meta.indexes if index.fields[0] == "gemeente")
+    in_index = {Kandidaat._meta.get_field(name.lstrip("-")).column for name in index.fields}
+
+    def columns(node):
+        for child in node.children:
+            if isinstance(child, WhereNode):
+                yield from columns(child)
+            else:  # a lookup on a column of this table, or something else (EXISTS, a joined table)
+                lhs = getattr(child, "lhs", None)
+                alias, target = getattr(lhs, "alias", None), getattr(lhs, "target", None)
+                yield target.column if target is not None and alias == Kandidaat._meta.db_table else None
+
+    return all(column in in_index for column in columns(queryset.query.where))
 
 
 # The export has the same columns, with real values (dates, J/N) instead of markup.

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from kandidaten.models import Arbeidsmarktregio, Datastand, KandidaatWijziging, Module, Plaatsing, Traject
@@ -36,11 +36,13 @@ def actief_op(peildatum):
 def met_actief_item_van(queryset, uitvoerende, peildatum=None):
     """Clients with an active traject, module or plaatsing (in the source) of this uitvoerende."""
     peildatum = peildatum or timezone.localdate()
-    condition = Q(kandidaat=OuterRef("pk"), uitvoerende=uitvoerende, in_bron=True) & actief_op(peildatum)
+    condition = Q(uitvoerende=uitvoerende, in_bron=True) & actief_op(peildatum)
+    # "pk IN (clients of those items)", not a correlated EXISTS per client: the items come through the
+    # uitvoerende index once, where EXISTS probed three tables for each of 250,000 clients (3 s nationally).
     return queryset.filter(
-        Exists(Traject.objects.filter(condition))
-        | Exists(Module.objects.filter(condition))
-        | Exists(Plaatsing.objects.filter(condition))
+        Q(pk__in=Traject.objects.filter(condition).values("kandidaat_id"))
+        | Q(pk__in=Module.objects.filter(condition).values("kandidaat_id"))
+        | Q(pk__in=Plaatsing.objects.filter(condition).values("kandidaat_id"))
     )
 
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -183,27 +184,42 @@ def test_gemeente_column_shows_the_name_and_sorts_by_name_not_by_number(logged_i
 
 
 @pytest.mark.parametrize("sort", ["gemeente", "-gemeente"])
-def test_pages_sorted_by_gemeente_are_the_whole_sorted_list_cut_in_pages(logged_in, teamleider, sort):
+@pytest.mark.parametrize("query, field", [("klantprofiel=J", "klantprofiel"), ("doelgroep=Wajong", "doelgroep")])
+def test_pages_sorted_by_gemeente_are_the_whole_sorted_list_cut_in_pages(logged_in, teamleider, sort, query, field):
     # The gemeente sort counts per gemeente and reads each page from the gemeenten it falls in: pages that
-    # start and end inside a gemeente must still be exactly the plain sort, cut in pieces.
+    # start and end inside a gemeente must still be exactly the plain sort, cut in pieces. Klantprofiel is
+    # counted from the gemeente index, doelgroep (not in it) from the table.
     for gemeente, count in (("Heerde", 7), ("Apeldoorn", 31), ("Epe", 24)):
         for index in range(count):
             make_kandidaat(gemeente, naam=f"{'Zwart' if index % 2 else 'Aal'}, {index:02d}.",
-                           klantprofiel="J" if index % 3 else "N")
+                           klantprofiel="J" if index % 3 else "N", doelgroep="Wajong" if index % 3 else "NUG")
     make_kandidaat("Zwolle", naam="Aal, buiten bereik.")  # another gemeente: not in this list
     direction = sort.removesuffix("gemeente")  # django-tables2 reverses the whole order
+    value = query.split("=")[1]
     expected = list(
-        Kandidaat.objects.filter(gemeente__naam__in=["Apeldoorn", "Epe", "Heerde"], klantprofiel="J")
-        .order_by(*[f"{direction}{field}" for field in ("gemeente__naam", "naam", "pers_nr_sleutel")])
+        Kandidaat.objects.filter(gemeente__naam__in=["Apeldoorn", "Epe", "Heerde"], **{field: value})
+        .order_by(*[f"{direction}{name}" for name in ("gemeente__naam", "naam", "pers_nr_sleutel")])
         .values_list("naam", "gemeente__naam")
     )
     client = logged_in(teamleider)
     shown = []
     for page in (1, 2):
-        response = client.get(f"{URL}?klantprofiel=J&sort={sort}&per_page=25&page={page}")
+        response = client.get(f"{URL}?{query}&sort={sort}&per_page=25&page={page}")
         assert response.context["table"].paginator.count == len(expected) == 40
         shown += [(row.record.naam, row.record.gemeente.naam) for row in response.context["table"].paginated_rows]
     assert shown == expected
+
+
+def test_the_gemeente_index_answers_filters_on_its_own_columns_only(medewerker_epe):
+    from kandidaten.selectors.kandidaten import kandidaten, met_actief_item_van
+    from kandidaten.tables import _gemeente_index_dekt
+
+    scoped = kandidaten(medewerker_epe)
+    assert _gemeente_index_dekt(scoped.filter(klantprofiel__in=["N", "L"], dgr=True))
+    assert _gemeente_index_dekt(scoped.filter(Q(naam__icontains="jan") | Q(pers_nr_sleutel="jan")))
+    assert not _gemeente_index_dekt(scoped.filter(doelgroep="Wajong"))
+    assert not _gemeente_index_dekt(met_actief_item_van(scoped, "Alrijde B"))
+    assert not _gemeente_index_dekt(scoped.filter(gemeente__regio__naam="Stedendriehoek"))
 
 
 def test_an_empty_list_sorted_by_gemeente_says_so(logged_in, teamleider):
