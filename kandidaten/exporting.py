@@ -47,7 +47,6 @@ class ExportColumn:
             value = value.get(part) if isinstance(value, dict) else getattr(value, part)
         return value
 
-
     def getter(self, sample_row):
         """`value` specialised for rows shaped like `sample_row`: the export asks once, not per cell."""
         if callable(self.accessor):
@@ -129,8 +128,8 @@ def write_csv(handle, rows, columns):
 
 
 def _csv_cell(value):
-    if type(value) is str and value.isprintable():  # most cells: nothing to translate
-        return "'" + value if value.startswith(_FORMULA_START) else value
+    if type(value) is str and value.isprintable():  # most cells: straight to the formula check
+        return neutralise(value)
     value = _cell(value)
     return value.strftime("%d-%m-%Y") if isinstance(value, datetime.date) else value
 
