@@ -212,13 +212,10 @@ def klanten_met_aantal(user, groep_slug, teller_slug, peildatum, vernauwing=None
     nationally (sorting up to 300,000 items on a joined column is not). Unordered: the caller orders.
     """
     vernauwing = vernauwing or Vernauwing()
-    groep, teller = teller_of_none(groep_slug, teller_slug) or (None, None)
-    if teller is None:
-        raise KeyError(f"{groep_slug}/{teller_slug}")
-    per_klant = groep.model.objects.filter(teller.definitie(peildatum), in_bron=True, kandidaat_id=OuterRef("pk"))
-    if vernauwing.uitvoerende:
-        per_klant = per_klant.filter(uitvoerende=vernauwing.uitvoerende)
+    per_klant = signaal_items(user, groep_slug, teller_slug, peildatum, vernauwing).filter(kandidaat_id=OuterRef("pk"))
     aantal_items = per_klant.order_by().values("kandidaat_id").annotate(n=Count("pk")).values("n")
+    # Which items count is decided by signaal_items alone; narrowing the clients as well only spares the
+    # walk the clients that cannot have any.
     klanten = kandidaten_voor(user).in_bron()
     if vernauwing.begeleider:
         klanten = klanten.filter(begeleider=vernauwing.begeleider)
