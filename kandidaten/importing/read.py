@@ -11,8 +11,11 @@ never pass as success.
 """
 
 import codecs
+import concurrent.futures
+import contextlib
 import csv
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -53,15 +56,15 @@ class RawSheet:
     def iter_rows(self):
         """Every row from row 1, as lists of cell values (None or "" for empty cells)."""
         if self.rows_list is not None:
-            yield from self.rows_list
-            return
+            return iter(self.rows_list)
         sheet = self._calamine()
-        start_row, start_col = sheet.start if sheet.start else (0, 0)
-        for _ in range(start_row):
-            yield []
-        padding = [None] * start_col
-        for row in sheet.iter_rows():
-            yield padding + row if start_col else row
+        # calamine yields the empty rows above the used area itself, but starts each row at its first used
+        # column: pad those, so a position is the Excel column (formula cells are found by column letter).
+        start_col = sheet.start[1] if sheet.start else 0
+        rows = sheet.iter_rows()
+        if start_col:
+            return map(list.__add__, itertools.repeat([None] * start_col), rows)
+        return rows  # calamine's own iterator: a generator here would cost a call per row
 
     def head(self, count=20):
         rows = []
@@ -230,25 +233,39 @@ def _xml_unescape(text):
 def _read_xlsx(path, name):
     import python_calamine
 
-    try:
+    with _zip_errors(name):
         with zipfile.ZipFile(path) as archive:
             _check_zip(archive, name)
             members = _sheet_members(archive)
-            scans = {
-                sheet: _scan_sheet_xml(archive, member)
-                for sheet, member in members.items()
-                if member in archive.NameToInfo
-            }
-    except zipfile.BadZipFile as error:
-        raise UnreadableFile(f"{name} is beschadigd (geen geldige .xlsx): exporteer het opnieuw.") from error
-    except (KeyError, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
-        raise UnreadableFile(f"{name} is beschadigd of onvolledig: exporteer het opnieuw.") from error
 
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         sheet_names = workbook.sheet_names
     except Exception as error:  # calamine raises its own error types for every kind of damage
         raise UnreadableFile(_unreadable(name, error)) from error
+
+    def loader(sheet_name):
+        def load():
+            try:
+                return workbook.get_sheet_by_name(sheet_name)
+            except Exception as error:
+                raise UnreadableFile(_unreadable(name, error)) from error
+
+        return load
+
+    loaders = {sheet_name: loader(sheet_name) for sheet_name in sheet_names}
+    if sheet_names:
+        # calamine parses without the GIL: the first sheet is parsed on the other core while its XML is scanned
+        # here. Only after the zip checks above (entry count, uncompressed size, entities), so a bomb never
+        # reaches the parser; only the first sheet, so at most one parsed sheet is in memory at a time.
+        loaders[sheet_names[0]] = _Prefetched(loaders[sheet_names[0]])
+    with _zip_errors(name):
+        with zipfile.ZipFile(path) as archive:
+            scans = {
+                sheet: _scan_sheet_xml(archive, member)
+                for sheet, member in members.items()
+                if member in archive.NameToInfo
+            }
     sheets = []
     limit = settings.IMPORT_MAX_ROWS_PER_SHEET
     for sheet_name in sheet_names:
@@ -258,15 +275,39 @@ def _read_xlsx(path, name):
                 f"Blad '{sheet_name}' van {name} heeft meer dan {limit:,} rijen: "
                 "splits het bestand.".replace(",", ".")
             )
-
-        def load(_name=sheet_name):
-            try:
-                return workbook.get_sheet_by_name(_name)
-            except Exception as error:
-                raise UnreadableFile(_unreadable(name, error)) from error
-
-        sheets.append(RawSheet(sheet_name, formulas_without_value=formulas, expected_rows=last_xml_row, loader=load))
+        sheets.append(
+            RawSheet(sheet_name, formulas_without_value=formulas, expected_rows=last_xml_row,
+                     loader=loaders[sheet_name])
+        )
     return sheets
+
+
+@contextlib.contextmanager
+def _zip_errors(name):
+    try:
+        yield
+    except zipfile.BadZipFile as error:
+        raise UnreadableFile(f"{name} is beschadigd (geen geldige .xlsx): exporteer het opnieuw.") from error
+    except (KeyError, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
+        raise UnreadableFile(f"{name} is beschadigd of onvolledig: exporteer het opnieuw.") from error
+
+
+class _Prefetched:
+    """A sheet loader whose first call returns what a background thread parsed; later calls parse again.
+
+    One-shot on purpose: a released sheet must not stay in memory through this object."""
+
+    def __init__(self, load):
+        self.load = load
+        executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-parse")
+        self.future = executor.submit(load)
+        executor.shutdown(wait=False)
+
+    def __call__(self):
+        if self.future is None:
+            return self.load()
+        future, self.future = self.future, None
+        return future.result()
 
 
 def _unreadable(name, error):
