@@ -8,7 +8,9 @@ this module's version, so a new alias re-normalises every row once.
 """
 
 import collections
+import functools
 import hashlib
+import itertools
 import operator
 from dataclasses import dataclass, field
 
@@ -22,9 +24,10 @@ from kandidaten.models.kandidaat import derive_flags, derive_klant_van
 from . import normalise as n
 from .errors import CellError, RowError
 
-NORMALISE_VERSION = "1"
+NORMALISE_VERSION = "2"
 MAX_ERRORS_KEPT = 200
 FLUSH_ROWS = 10_000
+CHUNK_ROWS = 10_000
 _ABSENT = "<geen kolom>"
 
 # Kandidaat fields an export may set, in the order history and previews show them.
@@ -119,9 +122,112 @@ def hash_key(salt):
     return hashlib.blake2b(salt.encode("utf-8")).digest()
 
 
-def raw_hash(key, raw):
-    data = repr(raw).encode("utf-8", "surrogatepass")
+# What a stored hash covers: the key as shown (so 7974.0 and "7974" are one raw value, as they are one
+# normalised value) and the other known cells as read. Rows of text only are joined (fast); any other row
+# goes through repr(), which keeps 1, 1.0, "1" and a date apart.
+_TEXT_ROW = "\x1e"  # repr() never starts with it
+_CELL_SEPARATOR = "\x1f"  # a cell holding it is refused (control character): never part of a stored row
+
+
+def _serialise(shown_key, others):
+    for cell in others:
+        if type(cell) is not str:
+            return repr((shown_key, others))
+    return _TEXT_ROW + shown_key + _CELL_SEPARATOR + _CELL_SEPARATOR.join(others)
+
+
+def raw_hash(key, shown_key, others):
+    data = _serialise(shown_key, others).encode("utf-8", "surrogatepass")
     return hashlib.blake2b(data, digest_size=8, key=key).hexdigest()
+
+
+def raw_hashes(key, shown_keys, others_of_rows):
+    """raw_hash() of many rows, the same digests with whole-column checks (the re-import's hot spot)."""
+    text_only = [True] * len(others_of_rows)
+    for column in zip(*others_of_rows, strict=True):
+        if set(map(type, column)) != {str}:
+            text_only = list(map(operator.and_, text_only, map(operator.is_, map(type, column),
+                                                                itertools.repeat(str))))
+    join = _CELL_SEPARATOR.join
+    prefix, separator = _TEXT_ROW, _CELL_SEPARATOR
+    serialised = [
+        prefix + shown_key + separator + join(others) if plain else repr((shown_key, others))
+        for shown_key, others, plain in zip(shown_keys, others_of_rows, text_only, strict=True)
+    ]
+    blake2b = hashlib.blake2b
+    return [blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8, key=key).hexdigest() for text in serialised]
+
+
+class _QuickPass:
+    """Settles the unchanged rows of a chunk with whole-chunk operations, with the row-by-row path's outcome.
+
+    Only takes a chunk where every row has a plain key (ASCII digits, or an integral number), no key occurs
+    twice (in the chunk or before it) and no formula lacks its value: then no row of the chunk can be
+    skipped as empty or refused for its key, and the order in which rows are judged does not matter.
+    """
+
+    def __init__(self, others_of, key_position, gemeente_position, doelgroep_position, formula_rows, salt,
+                 existing):
+        self.others_of = others_of
+        self.key_of = operator.itemgetter(key_position)
+        self.gemeente_of = operator.itemgetter(gemeente_position) if gemeente_position is not None else None
+        self.doelgroep_of = operator.itemgetter(doelgroep_position) if doelgroep_position is not None else None
+        self.formula_rows = formula_rows
+        self.salt = salt
+        self.existing = existing
+        # Only records still in the source can be unchanged; one that returns must be written.
+        self.stored = {sleutel: found[1] for sleutel, found in existing.items() if found[2]}
+
+    def keys(self, chunk):
+        """(shown keys, sleutels) when every key of the chunk is plain, else None."""
+        keys = list(map(self.key_of, chunk))
+        texts = [key for key in keys if type(key) is str]
+        numbers = [key for key in keys if type(key) is float]
+        if len(texts) + len(numbers) != len(keys):
+            return None
+        if texts:
+            joined = "".join(texts)
+            if not (joined.isascii() and joined.isdigit()) or min(map(len, texts)) == 0 or max(
+                    map(len, texts)) > 50:
+                return None
+        if numbers and not (all(map(float.is_integer, numbers)) and min(numbers) >= 0 and max(numbers) < 1e15):
+            return None
+        # int() of ASCII digits drops leading zeros exactly as the row-by-row path's lstrip("0") or "0".
+        sleutels = list(map(str, map(int, keys)))
+        if numbers:
+            shown = [key if type(key) is str else sleutel for key, sleutel in zip(keys, sleutels, strict=True)]
+        else:
+            shown = keys
+        return shown, sleutels
+
+    def candidates(self, index, chunk, plan, seen, gemeente_counts, doelgroep_counts):
+        """The chunk's rows that are not unchanged, as the row-by-row path would hand them on; or None."""
+        if self.formula_rows and not self.formula_rows.isdisjoint(range(index, index + len(chunk))):
+            return None
+        keys = self.keys(chunk)
+        if keys is None:
+            return None
+        shown, sleutels = keys
+        distinct = set(sleutels)
+        if len(distinct) != len(sleutels) or not distinct.isdisjoint(seen.keys()):
+            return None
+        excel_rows = range(index + 1, index + 1 + len(chunk))
+        seen.update(zip(sleutels, excel_rows, strict=True))
+        plan.rows_read += len(chunk)
+        if self.gemeente_of:
+            gemeente_counts.update(map(self.gemeente_of, chunk))
+        if self.doelgroep_of:
+            doelgroep_counts.update(map(self.doelgroep_of, chunk))
+        hashes = raw_hashes(self.salt, shown, list(map(self.others_of, chunk)))
+        changed = list(map(operator.ne, hashes, map(self.stored.get, sleutels)))
+        plan.unchanged += changed.count(False)
+        existing = self.existing
+        return [
+            (excel_row, cells, shown_key, sleutel, row_hash, existing.get(sleutel))
+            for excel_row, cells, shown_key, sleutel, row_hash in itertools.compress(
+                zip(excel_rows, chunk, shown, sleutels, hashes, strict=True), changed
+            )
+        ]
 
 
 def _existing(export_type):
@@ -184,36 +290,58 @@ def _row_error(plan, excel_row, cells, column_name, value, message):
     plan.error_rows.add(excel_row)
 
 
-class Memo:
-    """Normalise each distinct cell value once: most columns repeat a handful of values.
+class _Failed:
+    """A cell that could not be normalised, in a column of normalised values."""
 
-    Keyed on (type, value) because 1 == 1.0 == True in a dict. Stops growing at
-    `limit` entries so high-cardinality columns (names) cost no more than before.
+    __slots__ = ("message",)
+
+    def __init__(self, message):
+        self.message = message
+
+
+class ColumnNormaliser:
+    """Normalise a column of cells at once; each distinct cell value once, as most columns repeat a few.
+
+    Keyed on (type, value) because 1 == 1.0 == True in a dict. Stops remembering at `limit` values, and
+    does not remember at all for columns of nearly distinct values (names), where it would only cost.
     """
 
-    _ERROR = object()
-
-    def __init__(self, function, limit=50_000):
+    def __init__(self, function, *, remember=True, limit=50_000):
         self.function = function
-        self.cache = {}
+        self.remember = remember
         self.limit = limit
+        self.known = {}
+        self.failed_ever = False
 
-    def __call__(self, value):
-        key = (type(value), value)
+    def one(self, value):
         try:
-            hit = self.cache[key]
-        except KeyError:
-            try:
-                hit = self.function(value)
-            except CellError as error:
-                hit = (self._ERROR, str(error))
-            if len(self.cache) < self.limit:
-                self.cache[key] = hit
-        except TypeError:  # unhashable: never from our readers, but never crash either
             return self.function(value)
-        if type(hit) is tuple and len(hit) == 2 and hit[0] is self._ERROR:
-            raise CellError(hit[1])
-        return hit
+        except CellError as problem:
+            self.failed_ever = True
+            return _Failed(str(problem))
+
+    def _lookup(self, key):
+        result = self.one(key[1])
+        if len(self.known) < self.limit:
+            self.known[key] = result
+        return result
+
+    def column(self, cells):
+        """The normalised values of `cells`, a _Failed where a cell is refused."""
+        if not self.remember:
+            return list(map(self.one, cells))
+        try:
+            keys = list(zip(map(type, cells), cells, strict=True))
+            values = list(map(self.known.get, keys, itertools.repeat(_UNKNOWN)))
+        except TypeError:  # an unhashable cell: never from our readers, but never crash either
+            return list(map(self.one, cells))
+        if _UNKNOWN in values:
+            lookup = self._lookup
+            values = [lookup(key) if value is _UNKNOWN else value for key, value in zip(keys, values, strict=True)]
+        return values
+
+
+_UNKNOWN = object()
 
 
 def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
@@ -252,107 +380,128 @@ def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
     formulas = raw_sheet.formulas_without_value
     to_compare = []
     # The gemeente column needs the reference list: its normaliser lives in the context.
-    # The key is normalised above; names are nearly all distinct, so memoising them would only cost.
+    # The key is normalised above; names are nearly all distinct, so remembering them would only cost.
     normalisers = [
-        (column.field, position,
-         column.normalise if column.field == "naam" else
-         Memo(context.gemeenten if column.field == "gemeente" else column.normalise),
+        (column.field, operator.itemgetter(position),
+         ColumnNormaliser(context.gemeenten if column.field == "gemeente" else column.normalise,
+                          remember=column.field != "naam"),
          header_names.get(position, column.header))
         for column, position in zip(columns, positions, strict=True)
         if position is not None and column.field != export_type.id_field
     ]
+    value_names = ("bron_hash", export_type.id_field, *(field_name for field_name, *_ in normalisers))
 
     key_header = columns[key_index].header
     is_kandidaten = export_type.name == "kandidaten"
     in_file = (context.clients_in_file if is_kandidaten
                else context.trajecten_in_file if export_type.name == "trajecten" else set())
-    present_positions = [position for position in positions if position is not None]
-    raw_of = operator.itemgetter(*present_positions) if len(present_positions) > 1 else (
-        lambda cells, _p=present_positions[0]: (cells[_p],))
+    other_positions = [position for position in positions if position is not None and position != key_position]
+    others_of = operator.itemgetter(*other_positions) if len(other_positions) > 1 else (
+        lambda cells, _p=other_positions[0]: (cells[_p],))
     formula_rows = {row for row, col in formulas if col in required_positions}
 
-    rows_seen = 0
-    for index, cells in enumerate(raw_sheet.iter_rows()):
-        rows_seen = index + 1
-        if index <= layout.header_row:
-            continue
-        if len(cells) < width:
-            cells = list(cells) + [None] * (width - len(cells))
-        if not any(cells) and all(cell is None or cell == "" for cell in cells):
-            continue
-        plan.rows_read += 1
-        if progress and plan.rows_read % 20000 == 0:
-            progress(plan.rows_read)
-        excel_row = index + 1
+    quick = _QuickPass(others_of, key_position, gemeente_position, doelgroep_position, formula_rows, salt, existing)
+    rows = raw_sheet.iter_rows()
+    first_index = layout.header_row + 1
+    rows_seen = len(list(itertools.islice(rows, first_index)))
+    index = first_index
+    while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+        rows_seen = index + len(chunk)
+        if min(map(len, chunk)) < width:
+            chunk = [cells if len(cells) >= width else list(cells) + [None] * (width - len(cells)) for cells in chunk]
+        # Most rows of a weekly re-import are unchanged: the quick pass settles them a chunk at a time and
+        # hands over the rest; a chunk it cannot judge exactly the same way goes row by row below.
+        candidates = quick.candidates(index, chunk, plan, seen, gemeente_counts, doelgroep_counts)
+        if candidates is None:
+            candidates = []
+            for excel_row, cells in enumerate(chunk, start=index + 1):
+                if not any(cells) and all(cell is None or cell == "" for cell in cells):
+                    continue
+                plan.rows_read += 1
 
-        # Formula cells that Excel never calculated read as empty: in a required column that is an error.
-        if index in formula_rows:
-            for row, col in sorted(formulas):
-                if row == index and col in required_positions:
-                    _row_error(plan, excel_row, cells, required_positions[col].header, "(formule)",
-                               "formule zonder berekende waarde: open het bestand in Excel, laat het "
-                               "herberekenen en sla het op")
-            continue
+                # Formula cells that Excel never calculated read as empty: in a required column that is an error.
+                if excel_row - 1 in formula_rows:
+                    for row, col in sorted(formulas):
+                        if row == excel_row - 1 and col in required_positions:
+                            _row_error(plan, excel_row, cells, required_positions[col].header, "(formule)",
+                                       "formule zonder berekende waarde: open het bestand in Excel, laat het "
+                                       "herberekenen en sla het op")
+                    continue
 
-        cell = cells[key_position]
-        kind = type(cell)
-        if kind is str and cell.isdigit() and len(cell) <= 50:
-            shown_key, sleutel = cell, cell.lstrip("0") or "0"
-        elif kind is float and cell.is_integer() and 0 <= cell < 1e15:
-            shown_key = sleutel = str(int(cell))
-        else:
-            try:
-                shown_key = n.key(cell)
-            except CellError as problem:
-                _row_error(plan, excel_row, cells, key_header, cell, str(problem))
+                cell = cells[key_position]
+                kind = type(cell)
+                if kind is str and cell.isdigit() and len(cell) <= 50:
+                    shown_key, sleutel = cell, cell.lstrip("0") or "0"
+                elif kind is float and cell.is_integer() and 0 <= cell < 1e15:
+                    shown_key = sleutel = str(int(cell))
+                else:
+                    try:
+                        shown_key = n.key(cell)
+                    except CellError as problem:
+                        _row_error(plan, excel_row, cells, key_header, cell, str(problem))
+                        continue
+                    sleutel = pers_nr_sleutel(shown_key)
+                first = seen.get(sleutel)
+                if first is not None:
+                    _row_error(plan, excel_row, cells, key_header, shown_key,
+                               f"dubbel: dit nummer staat ook in rij {first}")
+                    continue
+                seen[sleutel] = excel_row
+
+                if gemeente_position is not None:
+                    gemeente_counts[cells[gemeente_position]] += 1
+                if doelgroep_position is not None:
+                    doelgroep_counts[cells[doelgroep_position]] += 1
+
+                row_hash = raw_hash(salt, shown_key, others_of(cells))
+                found = existing.get(sleutel)
+                if found is not None and found[1] == row_hash and found[2]:
+                    plan.unchanged += 1
+                    continue
+                candidates.append((excel_row, cells, shown_key, sleutel, row_hash, found))
+        index += len(chunk)
+
+        # Column by column: each distinct value is normalised once, and a column without problems costs
+        # no per-row test.
+        cells_of_rows = [candidate[1] for candidate in candidates]
+        normalised = []
+        refused = collections.defaultdict(list)  # offset in candidates -> [(column name, message)]
+        for _field_name, cell_of, normaliser, column_name in normalisers:
+            column = normaliser.column(list(map(cell_of, cells_of_rows)))
+            normalised.append(column)
+            if normaliser.failed_ever:
+                for offset, value in enumerate(column):
+                    if type(value) is _Failed:
+                        refused[offset].append((column_name, cell_of(cells_of_rows[offset]), value.message))
+        hashes_and_keys = ([candidate[4] for candidate in candidates], [candidate[2] for candidate in candidates])
+        for offset, values in enumerate(map(dict, map(functools.partial(zip, value_names),
+                                                      zip(*hashes_and_keys, *normalised, strict=True)))):
+            excel_row, cells, _shown_key, sleutel, _row_hash, found = candidates[offset]
+            if refused and offset in refused:
+                for column_name, cell, message in refused[offset]:
+                    _row_error(plan, excel_row, cells, column_name, cell, message)
                 continue
-            sleutel = pers_nr_sleutel(shown_key)
-        first = seen.get(sleutel)
-        if first is not None:
-            _row_error(plan, excel_row, cells, key_header, shown_key, f"dubbel: dit nummer staat ook in rij {first}")
-            continue
-        seen[sleutel] = excel_row
+            row = PlannedRow(excel_row, sleutel, values, pk=found[0] if found else None)
+            problem = _finish_row(row, export_type, context, plan)
+            if problem:
+                _row_error(plan, excel_row, cells, *problem)
+                continue
+            in_file.add(sleutel)
+            if found is None:
+                if is_kandidaten:
+                    _derive_kandidaat(values, None, context)
+                plan.new.append(row)
+                if sink is not None and len(plan.new) >= FLUSH_ROWS:
+                    sink(plan.new)
+                    plan.new_flushed += len(plan.new)
+                    plan.new = []
+            else:
+                to_compare.append((row, found))
+        if progress:
+            progress(plan.rows_read)
 
-        if gemeente_position is not None:
-            gemeente_counts[cells[gemeente_position]] += 1
-        if doelgroep_position is not None:
-            doelgroep_counts[cells[doelgroep_position]] += 1
-
-        row_hash = raw_hash(salt, raw_of(cells))
-        found = existing.get(sleutel)
-        if found is not None and found[1] == row_hash and found[2]:
-            plan.unchanged += 1
-            continue
-
-        values = {"bron_hash": row_hash, export_type.id_field: shown_key}
-        failed = False
-        for field_name, position, normaliser, column_name in normalisers:
-            try:
-                values[field_name] = normaliser(cells[position])
-            except CellError as problem:
-                _row_error(plan, excel_row, cells, column_name, cells[position], str(problem))
-                failed = True
-        if failed:
-            continue
-        row = PlannedRow(excel_row, sleutel, values, pk=found[0] if found else None)
-        problem = _finish_row(row, export_type, context, plan)
-        if problem:
-            _row_error(plan, excel_row, cells, *problem)
-            continue
-        in_file.add(sleutel)
-        if found is None:
-            if is_kandidaten:
-                _derive_kandidaat(values, None, context)
-            plan.new.append(row)
-            if sink is not None and len(plan.new) >= FLUSH_ROWS:
-                sink(plan.new)
-                plan.new_flushed += len(plan.new)
-                plan.new = []
-        else:
-            to_compare.append((row, found))
-
-    if progress:
-        progress(plan.rows_read)
+    # A chunk reports its key and duplicate errors before its cell errors: show them in the file's order.
+    plan.errors.sort(key=operator.attrgetter("row"))
     if raw_sheet.expected_rows and rows_seen < raw_sheet.expected_rows:
         # The reader returned fewer rows than the sheet holds: never import a part silently.
         plan.sheet_errors.append(
@@ -464,23 +613,24 @@ def _stored_fields(export_type):
 
 _DERIVE_INPUTS = (("dgr", False), ("banenafspraak", False), ("beschut_werk", False), ("sonar_status", ""),
                   ("klantprofiel", "L"), ("doelgroep", ""), ("indicering", ""))
+_DERIVE_NAMES = tuple(name for name, _default in _DERIVE_INPUTS)
 
 
 def _derive_kandidaat(values, old, context):
     """THE derived flags (models.kandidaat.derive_flags) from this file's values over the stored ones."""
     merged = {**old, **values} if old else values
-    inputs = tuple(
-        default if merged.get(name) is None else merged[name] for name, default in _DERIVE_INPUTS
-    )
-    derived = context.derived.get(inputs)
+    found = tuple(map(merged.get, _DERIVE_NAMES))
+    derived = context.derived.get(found)
     if derived is None:
+        inputs = tuple(default if value is None else value
+                       for value, (_name, default) in zip(found, _DERIVE_INPUTS, strict=True))
         dgr, banenafspraak, beschut_werk, sonar_status, klantprofiel, doelgroep, indicering = inputs
         in_doelgroep, telt, nodig = derive_flags(
             dgr=dgr, banenafspraak=banenafspraak, beschut_werk=beschut_werk, sonar_status=sonar_status,
             klantprofiel=klantprofiel,
         )
         klant_van = derive_klant_van(indicering, context.doelgroep_klant_van.get(doelgroep_sleutel(doelgroep), ""))
-        derived = context.derived[inputs] = (klant_van, in_doelgroep, telt, nodig)
+        derived = context.derived[found] = (klant_van, in_doelgroep, telt, nodig)
     klant_van, in_doelgroep, telt, nodig = derived
     values["klant_van"] = klant_van
     values["in_doelgroep_banenafspraak"] = in_doelgroep

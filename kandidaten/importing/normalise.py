@@ -64,10 +64,13 @@ def key(value):
 
 
 def required_text(value):
-    result = limited(200)(value)
+    result = _text_200(value)
     if not result:
         raise CellError("leeg, maar dit veld is verplicht")
     return result
+
+
+_text_200 = limited(200)
 
 
 _YES = {"j", "ja", "y", "yes", "1", "true", "waar", "x"}

@@ -1,0 +1,211 @@
+"""The quick pass and whole-column normalising give exactly the row-by-row outcome, for any sheet."""
+
+import datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kandidaten.importing import diff, import_file
+from kandidaten.importing import normalise as n
+from kandidaten.importing.detect import detect
+from kandidaten.importing.errors import CellError
+from kandidaten.importing.read import RawSheet, read_file
+
+from .files import KANDIDAAT_HEADER, csv_file, kandidaat_row, kandidaten_xlsx, xlsx
+
+pytestmark = pytest.mark.django_db
+
+KEYS = st.sampled_from(["1", "2", "3", "4", "5", "01", "007", "12", 3.0, 7.0, 12.5, -4.0, "", None, "abc", " 5", "١٢",
+                        True, "5" * 51, "0", "00"])
+CELLS = {
+    "Bet. gemeente": st.sampled_from(["Epe", "Heerde", "Onbekendland", "", None, 5.0]),
+    "Naam": st.sampled_from(["Jansen, J.", "  de  Vries ", "", "a\x00b", 12.0]),
+    "Doelgroep": st.sampled_from(["Client PW", "WW", "", None]),
+    "DGR": st.sampled_from(["DGR", "N", "J", "", "misschien", True]),
+    "Sonar - Banenafspraken": st.sampled_from(["J", "N", "", 1.0]),
+    "Sonar - Status": st.sampled_from(["Open", "Gesloten", "", "Half"]),
+    "Sonar - Klantprofiel": st.sampled_from(["J", "N", "L", "O", "", None, "X"]),
+    "Sonar - Participatieladder": st.sampled_from(["04 met groeipotentieel", "2", "", "9", "=", 3.0]),
+    "Begeleider Compas": st.sampled_from(["A. de Vries", "B. Bakker", "", datetime.date(2026, 1, 2)]),
+}
+
+
+STORED_ROWS = [kandidaat_row("1"), kandidaat_row("2"), kandidaat_row("3", klantprofiel="J"), kandidaat_row("4"),
+               kandidaat_row("5", gemeente="Heerde"), kandidaat_row("6", gemeente="Heerde")]
+
+
+@st.composite
+def sheet_rows(draw):
+    rows = []
+    for _ in range(draw(st.integers(0, 14))):
+        kind = draw(st.sampled_from(["row", "row", "stored", "stored", "stored", "empty", "short"]))
+        if kind == "stored":  # as the stored state has it (so possibly unchanged), or with one cell changed
+            row = list(draw(st.sampled_from(STORED_ROWS)))
+            if draw(st.booleans()):
+                row[1] = float(row[1])
+            if draw(st.booleans()):
+                header = draw(st.sampled_from(list(CELLS)))
+                row[KANDIDAAT_HEADER.index(header)] = draw(CELLS[header])
+            rows.append(row)
+            continue
+        if kind == "empty":
+            rows.append([draw(st.sampled_from([None, ""])) for _ in KANDIDAAT_HEADER])
+            continue
+        row = [draw(KEYS) if header == "Pers. nr." else draw(CELLS[header]) for header in KANDIDAAT_HEADER]
+        rows.append(row[:draw(st.integers(2, len(row) - 1))] if kind == "short" else row)
+    return rows
+
+
+def _stored_state(tmp_path):
+    """Clients 1-6 in the database, 4 of them no longer in the source, 5 and 6 of another gemeente."""
+    from kandidaten.models import Kandidaat
+
+    Kandidaat.objects.all().delete()
+    import_file(csv_file(tmp_path / "before.csv", [KANDIDAAT_HEADER, *STORED_ROWS]), original_name="before.csv")
+    Kandidaat.objects.filter(pers_nr_sleutel="4").update(in_bron=False)
+
+
+def _plan(rows, *, quick):
+    raw = RawSheet("Kandidaten", rows_list=[KANDIDAAT_HEADER, *rows])
+    context = diff.Context(datetime.date(2026, 11, 23))
+    if quick:
+        return diff.plan_sheet(raw, detect(raw.head()), context)
+    original = diff._QuickPass.candidates
+    diff._QuickPass.candidates = lambda *args: None
+    try:
+        return diff.plan_sheet(raw, detect(raw.head()), context)
+    finally:
+        diff._QuickPass.candidates = original
+
+
+def _outcome(plan):
+    return {
+        "rows": plan.rows_read,
+        "new": [(row.excel_row, row.sleutel, row.values) for row in plan.new],
+        "changed": [(row.excel_row, row.sleutel, row.pk, row.values, row.changes) for row in plan.changed],
+        "unchanged": plan.unchanged,
+        "rehash": sorted(plan.rehash),
+        "gone": sorted(plan.gone),
+        "existing": plan.existing_in_source,
+        "errors": [(error.row, error.column, error.value, error.message, error.values) for error in plan.errors],
+        "sheet_errors": plan.sheet_errors,
+        "warnings": plan.warnings,
+        "field_changes": dict(plan.field_changes),
+    }
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=sheet_rows(), chunk_rows=st.sampled_from([1, 3, 4, 10_000]))
+def test_quick_pass_plans_every_sheet_as_row_by_row_does(tmp_path, monkeypatch, rows, chunk_rows):
+    _stored_state(tmp_path)
+    monkeypatch.setattr(diff, "CHUNK_ROWS", chunk_rows)
+    assert _outcome(_plan(rows, quick=True)) == _outcome(_plan(rows, quick=False))
+
+
+def test_quick_pass_settles_unchanged_rows_of_number_and_text_keys(tmp_path):
+    _stored_state(tmp_path)
+    rows = [kandidaat_row(1.0, Naam="Jansen, 1."), kandidaat_row("2"), kandidaat_row("3", klantprofiel="J"),
+            kandidaat_row("7")]
+    raw = RawSheet("Kandidaten", rows_list=[KANDIDAAT_HEADER, *rows])
+    quick = diff._QuickPass.candidates
+    taken = []
+    diff._QuickPass.candidates = lambda *args: taken.append(quick(*args)) or taken[-1]
+    try:
+        plan = diff.plan_sheet(raw, detect(raw.head()), diff.Context(datetime.date(2026, 11, 23)))
+    finally:
+        diff._QuickPass.candidates = quick
+    assert taken and taken[0] is not None, "the quick pass took the chunk"
+    assert plan.unchanged == 3
+    assert [row.sleutel for row in plan.new] == ["7"]
+
+
+@pytest.mark.parametrize("rows, reason", [
+    ([kandidaat_row("1"), kandidaat_row("01")], "a key twice"),
+    ([kandidaat_row("1"), kandidaat_row(" 2")], "a key that is not plain digits"),
+    ([kandidaat_row("1"), [None] * len(KANDIDAAT_HEADER)], "an empty row"),
+])
+def test_quick_pass_leaves_a_chunk_it_cannot_judge_to_the_row_by_row_path(rows, reason):
+    quick = diff._QuickPass(lambda cells: tuple(cells), 1, None, None, set(), b"k", {})
+    assert quick.candidates(1, rows, diff.SheetPlan("K", None), {}, {}, {}) is None, reason
+
+
+ANY_CELL = st.one_of(st.text(max_size=5), st.floats(allow_nan=False), st.integers(), st.booleans(), st.none(),
+                    st.dates())
+
+
+@given(width=st.integers(1, 4), data=st.data())
+def test_hashing_a_chunk_gives_each_rows_own_hash(width, data):
+    rows = data.draw(st.lists(st.tuples(st.text(max_size=4), st.tuples(*[ANY_CELL] * width)), max_size=12))
+    assert diff.raw_hashes(b"k", [key for key, _ in rows], [cells for _, cells in rows]) == [
+        diff.raw_hash(b"k", key, cells) for key, cells in rows
+    ]
+
+
+@pytest.mark.parametrize("one, other", [
+    (("1", ("a",)), ("1", (1.0,))),
+    (("1", ("1",)), ("1", (1,))),
+    (("1", (1,)), ("1", (True,))),
+    (("1", ("2026-01-02",)), ("1", (datetime.date(2026, 1, 2),))),
+    (("1", ("a", "b")), ("1", ("a\x1fb", ""))),
+    (("1", ("",)), ("1", (None,))),
+])
+def test_rows_that_could_normalise_differently_never_share_a_hash(one, other):
+    assert diff.raw_hash(b"k", *one) != diff.raw_hash(b"k", *other)
+
+
+NORMALISERS = [n.text, n.required_text, n.yes_no, n.klantprofiel, n.participatieladder, n.date, n.limited(3)]
+COLUMN = st.lists(st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False),
+                            st.sampled_from(["J", "n", "", " x ", "04", "1-2-2026", "a\x01"]), st.dates()),
+                  max_size=20)
+
+
+@pytest.mark.parametrize("normaliser", NORMALISERS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("remember", [True, False])
+@given(cells=COLUMN)
+def test_a_column_normalises_as_its_cells_one_by_one(normaliser, remember, cells):
+    expected = []
+    for cell in cells:
+        try:
+            expected.append(normaliser(cell))
+        except CellError as problem:
+            expected.append(("fout", str(problem)))
+    column = diff.ColumnNormaliser(normaliser, remember=remember, limit=3).column(cells)
+    assert [("fout", value.message) if isinstance(value, diff._Failed) else value for value in column] == expected
+
+
+@pytest.mark.parametrize("first_column", [1, 3])
+def test_a_sheet_that_starts_below_empty_rows_keeps_excel_row_numbers(tmp_path, first_column):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for offset, row in enumerate([KANDIDAAT_HEADER, kandidaat_row("1"), kandidaat_row("2", Naam="")]):
+        for column, value in enumerate(row):
+            sheet.cell(row=3 + offset, column=first_column + column, value=value)
+    workbook.save(tmp_path / "c3.xlsx")
+    outcome = import_file(tmp_path / "c3.xlsx", original_name="c3.xlsx", skip_invalid=True)
+    assert outcome.status == "applied", outcome.message
+    assert outcome.sheets[0]["new"] == 1
+    assert outcome.sheets[0]["header_row"] == 3
+    assert [(error["row"], error["column"]) for error in outcome.sheets[0]["first_errors"]] == [(5, "Naam")]
+
+
+def test_the_first_sheet_is_parsed_ahead_once_and_parsed_again_after_release(tmp_path):
+    path = xlsx(tmp_path / "two.xlsx", {"A": [KANDIDAAT_HEADER, kandidaat_row("1")],
+                                        "B": [KANDIDAAT_HEADER, kandidaat_row("2")]})
+    first, second = read_file(path, "two.xlsx")
+    parsed_ahead = first._calamine()
+    first.release()
+    assert first._calamine() is not parsed_ahead, "a released sheet is not kept by the prefetch"
+    assert [row[1] for row in first.iter_rows()] == ["Pers. nr.", "1"]
+    assert [row[1] for row in second.iter_rows()] == ["Pers. nr.", "2"]
+
+
+def test_an_import_of_a_big_unchanged_chunk_still_counts_every_row(tmp_path, monkeypatch):
+    monkeypatch.setattr(diff, "CHUNK_ROWS", 5)
+    rows = [kandidaat_row(str(number)) for number in range(1, 23)]
+    path = kandidaten_xlsx(tmp_path / "k.xlsx", rows)
+    import_file(path, original_name="k.xlsx")
+    outcome = import_file(path, original_name="k.xlsx")
+    assert (outcome.sheets[0]["rows"], outcome.sheets[0]["unchanged"], outcome.sheets[0]["gone"]) == (22, 22, 0)
