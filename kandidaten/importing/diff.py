@@ -302,15 +302,16 @@ class _Failed:
 class ColumnNormaliser:
     """Normalise a column of cells at once; each distinct cell value once, as most columns repeat a few.
 
-    Keyed on (type, value) because 1 == 1.0 == True in a dict. Stops remembering at `limit` values, and
-    does not remember at all for columns of nearly distinct values (names), where it would only cost.
+    Text cells are remembered by their text; other cells by (type, value), because 1 == 1.0 == True in a
+    dict. Stops remembering at `limit` values, and does not remember at all for columns of nearly
+    distinct values (names), where it would only cost.
     """
 
     def __init__(self, function, *, remember=True, limit=50_000):
         self.function = function
         self.remember = remember
-        self.limit = limit
-        self.known = {}
+        self.texts = _Remembered(self, limit, lambda text: text)
+        self.typed = _Remembered(self, limit, operator.itemgetter(1))
         self.failed_ever = False
 
     def one(self, value):
@@ -320,28 +321,30 @@ class ColumnNormaliser:
             self.failed_ever = True
             return _Failed(str(problem))
 
-    def _lookup(self, key):
-        result = self.one(key[1])
-        if len(self.known) < self.limit:
-            self.known[key] = result
-        return result
-
     def column(self, cells):
         """The normalised values of `cells`, a _Failed where a cell is refused."""
         if not self.remember:
             return list(map(self.one, cells))
         try:
-            keys = list(zip(map(type, cells), cells, strict=True))
-            values = list(map(self.known.get, keys, itertools.repeat(_UNKNOWN)))
+            if set(map(type, cells)) <= {str}:
+                return list(map(self.texts.__getitem__, cells))
+            return list(map(self.typed.__getitem__, zip(map(type, cells), cells, strict=True)))
         except TypeError:  # an unhashable cell: never from our readers, but never crash either
             return list(map(self.one, cells))
-        if _UNKNOWN in values:
-            lookup = self._lookup
-            values = [lookup(key) if value is _UNKNOWN else value for key, value in zip(keys, values, strict=True)]
-        return values
 
 
-_UNKNOWN = object()
+class _Remembered(dict):
+    """Cell key -> normalised value; a key not seen yet is normalised on lookup (C speed for the rest)."""
+
+    def __init__(self, owner, limit, value_of):
+        super().__init__()
+        self.owner, self.limit, self.value_of = owner, limit, value_of
+
+    def __missing__(self, key):
+        result = self.owner.one(self.value_of(key))
+        if len(self) < self.limit:
+            self[key] = result
+        return result
 
 
 def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
