@@ -111,7 +111,10 @@ def import_file(
     except OSError as problem:
         return _finish(record, "refused", f"{name} kan niet worden geopend ({problem.strerror}).", 2)
 
-    layouts, ignored = _detect_sheets(raw_sheets, export_type)
+    try:
+        layouts, ignored = _detect_sheets(raw_sheets, export_type)  # parses each sheet
+    except UnreadableFile as problem:
+        return _finish(record, "refused", str(problem), 2)
     if not layouts:
         kinds = "; ".join(f"{t.name}: {', '.join(c.header for c in t.required)}" for t in TYPES.values())
         sheets = [plan.summary() for plan in ignored]

@@ -192,13 +192,16 @@ class _QuickPass:
                 return None
         if numbers and not (all(map(float.is_integer, numbers)) and min(numbers) >= 0 and max(numbers) < 1e15):
             return None
-        # int() of ASCII digits drops leading zeros exactly as the row-by-row path's lstrip("0") or "0".
-        sleutels = list(map(str, map(int, keys)))
+        # As the row-by-row path: lstrip() hands back the cell itself when there is no zero to drop, so a
+        # key costs no new string (a million keys stay in `seen` until the sheet is planned).
         if numbers:
+            sleutels = [key.lstrip("0") or "0" if type(key) is str else str(int(key)) for key in keys]
             shown = [key if type(key) is str else sleutel for key, sleutel in zip(keys, sleutels, strict=True)]
-        else:
-            shown = keys
-        return shown, sleutels
+            return shown, sleutels
+        sleutels = list(map(str.lstrip, keys, itertools.repeat("0")))
+        if "" in sleutels:
+            sleutels = [sleutel or "0" for sleutel in sleutels]
+        return keys, sleutels
 
     def candidates(self, index, chunk, plan, seen, gemeente_counts, doelgroep_counts):
         """The chunk's rows that are not unchanged, as the row-by-row path would hand them on; or None."""

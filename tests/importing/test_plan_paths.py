@@ -12,7 +12,7 @@ from kandidaten.importing.detect import detect
 from kandidaten.importing.errors import CellError
 from kandidaten.importing.read import RawSheet, read_file
 
-from .files import KANDIDAAT_HEADER, csv_file, kandidaat_row, kandidaten_xlsx, xlsx
+from .files import KANDIDAAT_HEADER, csv_file, kandidaat_row, kandidaten_xlsx, rewrite_xlsx, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -191,15 +191,33 @@ def test_a_sheet_that_starts_below_empty_rows_keeps_excel_row_numbers(tmp_path, 
     assert [(error["row"], error["column"]) for error in outcome.sheets[0]["first_errors"]] == [(5, "Naam")]
 
 
-def test_the_first_sheet_is_parsed_ahead_once_and_parsed_again_after_release(tmp_path):
+def test_a_sheet_calamine_cannot_parse_is_refused_as_unreadable(tmp_path):
+    def damage(name, data):
+        if name.startswith("xl/worksheets/sheet"):
+            return data.replace(b"<sheetData>", b'<sheetData><row r="x"><c><v>1</v></c></row>')
+        return data
+
+    good = kandidaten_xlsx(tmp_path / "goed.xlsx", [kandidaat_row("1")])
+    outcome = import_file(rewrite_xlsx(good, tmp_path / "kapot.xlsx", damage), original_name="kapot.xlsx")
+    assert (outcome.status, outcome.exit_code) == ("refused", 2)
+    assert outcome.message.startswith("kapot.xlsx kan niet worden gelezen")
+
+
+def test_a_sheet_over_the_row_limit_is_refused_after_its_scan(tmp_path, settings):
+    settings.IMPORT_MAX_ROWS_PER_SHEET = 3
+    path = kandidaten_xlsx(tmp_path / "groot.xlsx", [kandidaat_row(str(number)) for number in range(1, 30)])
+    outcome = import_file(path, original_name="groot.xlsx")
+    assert (outcome.status, outcome.exit_code) == ("refused", 2)
+    assert "meer dan 3 rijen" in outcome.message
+
+
+def test_every_sheet_of_a_workbook_is_read_with_its_own_scan(tmp_path):
     path = xlsx(tmp_path / "two.xlsx", {"A": [KANDIDAAT_HEADER, kandidaat_row("1")],
-                                        "B": [KANDIDAAT_HEADER, kandidaat_row("2")]})
+                                        "B": [KANDIDAAT_HEADER, kandidaat_row("2"), kandidaat_row("3")]})
     first, second = read_file(path, "two.xlsx")
-    parsed_ahead = first._calamine()
-    first.release()
-    assert first._calamine() is not parsed_ahead, "a released sheet is not kept by the prefetch"
     assert [row[1] for row in first.iter_rows()] == ["Pers. nr.", "1"]
-    assert [row[1] for row in second.iter_rows()] == ["Pers. nr.", "2"]
+    assert [row[1] for row in second.iter_rows()] == ["Pers. nr.", "2", "3"]
+    assert (first.expected_rows, second.expected_rows) == (2, 3)
 
 
 def test_an_import_of_a_big_unchanged_chunk_still_counts_every_row(tmp_path, monkeypatch):
