@@ -5,6 +5,8 @@ command are thin shells around it. Apply runs in one transaction under a lock:
 it either writes everything or nothing, and two imports never interleave.
 """
 
+import contextlib
+import gc
 import hashlib
 import json
 import logging
@@ -79,7 +81,29 @@ def data_version():
     return str(Datastand.huidige())
 
 
-def import_file(
+def import_file(path, **options):
+    """Import `path`; returns an Outcome. Never raises for a bad file: refusals are outcomes.
+
+    The cyclic garbage collector is paused meanwhile: planning keeps ~a million small objects alive and
+    the collector walked them over and over (0.5-0.8 s of a 4 s re-import). The import makes next to no
+    reference cycles; what other threads make is collected when it is resumed.
+    """
+    with _collector_paused():
+        return _import_file(path, **options)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import_file(
     path,
     *,
     user=None,
@@ -91,7 +115,6 @@ def import_file(
     import_record=None,
     expected_version=None,
 ):
-    """Import `path`; returns an Outcome. Never raises for a bad file: refusals are outcomes."""
     path = Path(path)
     name = original_name or path.name
     record = import_record or Import.objects.create(

@@ -119,7 +119,11 @@ def reference_salt():
 
 
 def hash_key(salt):
-    return hashlib.blake2b(salt.encode("utf-8")).digest()
+    """blake2b's salt and personalisation parameters for the row hashes, from the salt text.
+
+    Parameters instead of a key: a keyed hash compresses one block more per row (0.17 -> 0.11 s per 200k)."""
+    digest = hashlib.blake2b(salt.encode("utf-8")).digest()
+    return {"salt": digest[:16], "person": digest[16:32]}
 
 
 # What a stored hash covers: the key as shown (so 7974.0 and "7974" are one raw value, as they are one
@@ -138,7 +142,7 @@ def _serialise(shown_key, others):
 
 def raw_hash(key, shown_key, others):
     data = _serialise(shown_key, others).encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(data, digest_size=8, key=key).hexdigest()
+    return hashlib.blake2b(data, digest_size=8, **key).hexdigest()
 
 
 def raw_hashes(key, shown_keys, others_of_rows):
@@ -154,8 +158,11 @@ def raw_hashes(key, shown_keys, others_of_rows):
         prefix + shown_key + separator + join(others) if plain else repr((shown_key, others))
         for shown_key, others, plain in zip(shown_keys, others_of_rows, text_only, strict=True)
     ]
-    blake2b = hashlib.blake2b
-    return [blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8, key=key).hexdigest() for text in serialised]
+    blake2b, salt, person = hashlib.blake2b, key["salt"], key["person"]
+    return [
+        blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8, salt=salt, person=person).hexdigest()
+        for text in serialised
+    ]
 
 
 class _QuickPass:
@@ -176,7 +183,7 @@ class _QuickPass:
         self.salt = salt
         self.existing = existing
         # Only records still in the source can be unchanged; one that returns must be written.
-        self.stored = {sleutel: found[1] for sleutel, found in existing.items() if found[2]}
+        self.stored = existing.stored_hashes
 
     def keys(self, chunk):
         """(shown keys, sleutels) when every key of the chunk is plain, else None."""
@@ -212,7 +219,8 @@ class _QuickPass:
             return None
         shown, sleutels = keys
         distinct = set(sleutels)
-        if len(distinct) != len(sleutels) or not distinct.isdisjoint(seen.keys()):
+        # dict_keys.isdisjoint(set) walks the set (this chunk), not every key seen so far.
+        if len(distinct) != len(sleutels) or not seen.keys().isdisjoint(distinct):
             return None
         excel_rows = range(index + 1, index + 1 + len(chunk))
         seen.update(zip(sleutels, excel_rows, strict=True))
@@ -224,26 +232,87 @@ class _QuickPass:
         hashes = raw_hashes(self.salt, shown, list(map(self.others_of, chunk)))
         changed = list(map(operator.ne, hashes, map(self.stored.get, sleutels)))
         plan.unchanged += changed.count(False)
+        candidates = list(itertools.compress(zip(excel_rows, chunk, shown, sleutels, hashes, strict=True), changed))
         existing = self.existing
+        existing.read(sleutel for _row, _cells, _shown, sleutel, _hash in candidates)
         return [
             (excel_row, cells, shown_key, sleutel, row_hash, existing.get(sleutel))
-            for excel_row, cells, shown_key, sleutel, row_hash in itertools.compress(
-                zip(excel_rows, chunk, shown, sleutels, hashes, strict=True), changed
-            )
+            for excel_row, cells, shown_key, sleutel, row_hash in candidates
         ]
 
 
-def _existing(export_type):
-    """sleutel -> (pk, bron_hash, in_bron, gemeente_id or None), with one plain cursor (fast)."""
-    model = export_type.model
-    table = connection.ops.quote_name(model._meta.db_table)
-    if export_type.is_item:
-        sql = f"SELECT sleutel, id, bron_hash, in_bron, NULL FROM {table}"
-    else:
-        sql = f"SELECT pers_nr_sleutel, id, bron_hash, in_bron, gemeente_id FROM {table}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return {row[0]: row[1:] for row in cursor.fetchall()}
+class Existing:
+    """The stored records of a type, read as far as needed.
+
+    Everything a re-import of an unchanged file needs is the hash of every record still in the source:
+    one two-column query. The rest (id, in the source or not, gemeente) is read for the keys that need it,
+    or for all records at once when the rows are judged one by one or many need it.
+    """
+
+    BATCH = 900  # keys per IN (...): under SQLite's old limit of 999 parameters
+    READ_ALL_FROM = 20_000  # keys asked for before the whole table is cheaper to read
+
+    def __init__(self, export_type):
+        self.table = connection.ops.quote_name(export_type.model._meta.db_table)
+        self.key_column = "sleutel" if export_type.is_item else "pers_nr_sleutel"
+        self.gemeente_column = "NULL" if export_type.is_item else "gemeente_id"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {self.key_column}, bron_hash FROM {self.table} WHERE in_bron")
+            self.stored_hashes = dict(cursor.fetchall())
+            cursor.execute(f"SELECT COUNT(*) FROM {self.table}")
+            self.count = cursor.fetchone()[0]
+        self.details = {}  # sleutel -> (pk, bron_hash, in_bron, gemeente_id or None)
+        self.complete = self.count == 0
+        self.asked = 0
+
+    def _select(self):
+        return f"SELECT {self.key_column}, id, bron_hash, in_bron, {self.gemeente_column} FROM {self.table}"
+
+    def read_all(self):
+        if not self.complete:
+            with connection.cursor() as cursor:
+                cursor.execute(self._select())
+                self.details = {row[0]: row[1:] for row in cursor.fetchall()}
+            self.complete = True
+
+    def read(self, sleutels):
+        """Make get() answer for these keys without a query each."""
+        if self.complete:
+            return
+        sleutels = [sleutel for sleutel in sleutels if sleutel not in self.details]
+        self.asked += len(sleutels)
+        if self.asked > self.READ_ALL_FROM:
+            self.read_all()
+            return
+        self.details.update(dict.fromkeys(sleutels))  # None: not stored, unless found below
+        with connection.cursor() as cursor:
+            for start in range(0, len(sleutels), self.BATCH):
+                batch = sleutels[start:start + self.BATCH]
+                cursor.execute(f"{self._select()} WHERE {self.key_column} IN ({', '.join(['%s'] * len(batch))})",
+                               batch)
+                self.details.update((row[0], row[1:]) for row in cursor.fetchall())
+
+    def get(self, sleutel):
+        """(pk, bron_hash, in_bron, gemeente_id or None) of the record with this key, or None."""
+        if not self.complete and sleutel not in self.details:
+            self.read_all()
+        return self.details.get(sleutel)
+
+    def in_source(self, gemeenten, seen_keys):
+        """(number of records in the source within `gemeenten` (None: all), sorted pks of those not seen)."""
+        unseen = self.stored_hashes.keys() - seen_keys
+        self.read(unseen)
+        gone = sorted(found[0] for found in map(self.get, unseen) if gemeenten is None or found[3] in gemeenten)
+        if gemeenten is None:
+            return len(self.stored_hashes), gone
+        if not gemeenten:
+            return 0, gone
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {self.table} WHERE in_bron AND gemeente_id IN "
+                f"({', '.join(['%s'] * len(gemeenten))})", list(gemeenten),
+            )
+            return cursor.fetchone()[0], gone
 
 
 def _keys_of(model, key_column):
@@ -373,7 +442,7 @@ def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
     required_positions = {
         layout.positions[column]: column for column in columns if column.required and column in layout.positions
     }
-    existing = _existing(export_type)
+    existing = Existing(export_type)
     salt = hash_key(f"{context.salt}:{export_type.name}:" + ",".join(
         column.header if position is not None else _ABSENT for column, position in zip(columns, positions, strict=True)
     ))
@@ -519,13 +588,9 @@ def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
     _compare_changed(plan, export_type, to_compare, context)
     gemeenten_in_file = _gemeente_warnings(plan, gemeente_counts, context)
     _doelgroep_warnings(plan, doelgroep_counts, context, present)
-    for sleutel, (pk, _hash, in_bron, gemeente_id) in existing.items():
-        if not in_bron:
-            continue
-        if export_type.is_item or gemeente_id in gemeenten_in_file:
-            plan.existing_in_source += 1
-            if sleutel not in seen_keys:
-                plan.gone.append(pk)
+    plan.existing_in_source, plan.gone = existing.in_source(
+        None if export_type.is_item else gemeenten_in_file, seen_keys
+    )
     if plan.unknown_trajecten:
         plan.warnings.append(
             f"{plan.unknown_trajecten} modules verwijzen naar een onbekend Traject-ID (geïmporteerd zonder traject)."

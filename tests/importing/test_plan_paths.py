@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kandidaten.importing import diff, import_file
+from kandidaten.importing import TYPES, diff, import_file
 from kandidaten.importing import normalise as n
 from kandidaten.importing.detect import detect
 from kandidaten.importing.errors import CellError
@@ -15,6 +15,7 @@ from kandidaten.importing.read import RawSheet, read_file
 from .files import KANDIDAAT_HEADER, csv_file, kandidaat_row, kandidaten_xlsx, rewrite_xlsx, xlsx
 
 pytestmark = pytest.mark.django_db
+KEY = diff.hash_key("test")
 
 KEYS = st.sampled_from(["1", "2", "3", "4", "5", "01", "007", "12", 3.0, 7.0, 12.5, -4.0, "", None, "abc", " 5", "١٢",
                         True, "5" * 51, "0", "00"])
@@ -126,8 +127,24 @@ def test_quick_pass_settles_unchanged_rows_of_number_and_text_keys(tmp_path):
     ([kandidaat_row("1"), [None] * len(KANDIDAAT_HEADER)], "an empty row"),
 ])
 def test_quick_pass_leaves_a_chunk_it_cannot_judge_to_the_row_by_row_path(rows, reason):
-    quick = diff._QuickPass(lambda cells: tuple(cells), 1, None, None, set(), b"k", {})
+    quick = diff._QuickPass(lambda cells: tuple(cells), 1, None, None, set(), KEY, diff.Existing(TYPES["kandidaten"]))
     assert quick.candidates(1, rows, diff.SheetPlan("K", None), {}, {}, {}) is None, reason
+
+
+def test_a_reimport_with_a_few_changes_reads_only_their_stored_records(tmp_path):
+    rows = [kandidaat_row(str(number)) for number in range(1, 41)]
+    import_file(kandidaten_xlsx(tmp_path / "a.xlsx", rows), original_name="a.xlsx")
+    rows[5] = kandidaat_row("6", klantprofiel="J")
+    rows[39] = kandidaat_row("41")
+    existing = diff.Existing(TYPES["kandidaten"])
+    raw = RawSheet("Kandidaten", rows_list=[KANDIDAAT_HEADER, *rows])
+    plan = diff.plan_sheet(raw, detect(raw.head()), diff.Context(datetime.date(2026, 11, 23)))
+    assert (plan.unchanged, len(plan.changed), len(plan.new), len(plan.gone)) == (38, 1, 1, 1)
+    assert existing.complete is False
+    existing.read(["6", "41", "40"])
+    assert existing.complete is False, "a few keys are read by key, not the whole table"
+    assert existing.get("41") is None
+    assert existing.get("6")[2] is True
 
 
 ANY_CELL = st.one_of(st.text(max_size=5), st.floats(allow_nan=False), st.integers(), st.booleans(), st.none(),
@@ -137,8 +154,8 @@ ANY_CELL = st.one_of(st.text(max_size=5), st.floats(allow_nan=False), st.integer
 @given(width=st.integers(1, 4), data=st.data())
 def test_hashing_a_chunk_gives_each_rows_own_hash(width, data):
     rows = data.draw(st.lists(st.tuples(st.text(max_size=4), st.tuples(*[ANY_CELL] * width)), max_size=12))
-    assert diff.raw_hashes(b"k", [key for key, _ in rows], [cells for _, cells in rows]) == [
-        diff.raw_hash(b"k", key, cells) for key, cells in rows
+    assert diff.raw_hashes(KEY, [key for key, _ in rows], [cells for _, cells in rows]) == [
+        diff.raw_hash(KEY, key, cells) for key, cells in rows
     ]
 
 
@@ -151,7 +168,7 @@ def test_hashing_a_chunk_gives_each_rows_own_hash(width, data):
     (("1", ("",)), ("1", (None,))),
 ])
 def test_rows_that_could_normalise_differently_never_share_a_hash(one, other):
-    assert diff.raw_hash(b"k", *one) != diff.raw_hash(b"k", *other)
+    assert diff.raw_hash(KEY, *one) != diff.raw_hash(KEY, *other)
 
 
 NORMALISERS = [n.text, n.required_text, n.yes_no, n.klantprofiel, n.participatieladder, n.date, n.limited(3)]
