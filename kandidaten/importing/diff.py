@@ -140,12 +140,13 @@ def _serialise(shown_key, others):
     return _TEXT_ROW + shown_key + _CELL_SEPARATOR + _CELL_SEPARATOR.join(others)
 
 
-def raw_hash(key, shown_key, others):
+def raw_hash(salt, shown_key, others):
+    """The stored `bron_hash` of a row; `salt` from hash_key()."""
     data = _serialise(shown_key, others).encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(data, digest_size=8, **key).hexdigest()
+    return hashlib.blake2b(data, digest_size=8, **salt).hexdigest()
 
 
-def raw_hashes(key, shown_keys, others_of_rows):
+def raw_hashes(salt, shown_keys, others_of_rows):
     """raw_hash() of many rows, the same digests with whole-column checks (the re-import's hot spot)."""
     text_only = [True] * len(others_of_rows)
     for column in zip(*others_of_rows, strict=True):
@@ -158,9 +159,9 @@ def raw_hashes(key, shown_keys, others_of_rows):
         prefix + shown_key + separator + join(others) if plain else repr((shown_key, others))
         for shown_key, others, plain in zip(shown_keys, others_of_rows, text_only, strict=True)
     ]
-    blake2b, salt, person = hashlib.blake2b, key["salt"], key["person"]
+    blake2b, salt_bytes, person = hashlib.blake2b, salt["salt"], salt["person"]
     return [
-        blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8, salt=salt, person=person).hexdigest()
+        blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8, salt=salt_bytes, person=person).hexdigest()
         for text in serialised
     ]
 
