@@ -184,7 +184,9 @@ def _import_file(
             refusal = ""
             # Sheet by sheet: plan, apply, forget the rows. A later refusal rolls the earlier sheets back too.
             # Late binding on purpose: once a sheet is refused, later sheets are only checked, not written.
-            for plan in _plan_each(layouts, progress, record, writing=lambda: not refusal):  # noqa: B023
+            # Inside the transaction the Import row cannot carry progress (see Import.schrijf_voortgang).
+            for plan in _plan_each(layouts, record.schrijf_voortgang, record,
+                                   writing=lambda: not refusal):  # noqa: B023
                 summary = plan.summary()
                 summaries.append(summary)
                 plans.append(plan)
@@ -343,6 +345,7 @@ def _lock():
 
 
 def _progress_writer(record):
+    """Rows read, for the import page: in the database while previewing (no transaction open yet)."""
     def write(rows):
         Import.objects.filter(pk=record.pk).update(rijen_gelezen=rows)
 
@@ -384,6 +387,7 @@ def _store_errors(record, plans):
 
 
 def _finish(record, kind, message, exit_code, sheets=(), *, status=None):
+    record.wis_voortgang()
     if status is None:
         status = {"refused": Import.Status.GEWEIGERD, "dry-run": Import.Status.VOORBEELD}.get(
             kind, Import.Status.TOEGEPAST

@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -62,5 +64,31 @@ def test_dutch_time_zone_language_and_date_format(settings):
 
 
 def test_session_expires_after_idle_time(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert "kandidaten.middleware.SessionVerlengenMiddleware" in settings.MIDDLEWARE
+
+
+@pytest.mark.django_db
+def test_a_session_is_renewed_at_most_once_a_minute(client, django_user_model, monkeypatch):
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kandidaten import middleware
+
+    client.force_login(django_user_model.objects.create_user("lies", password="x" * 12))
+    clock = [1_000_000.0]
+    monkeypatch.setattr(middleware.time, "time", lambda: clock[0])
+
+    def session_writes():
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/")
+        return sum(1 for query in queries if "django_session" in query["sql"] and "SELECT" not in query["sql"])
+
+    assert session_writes() == 1, "the first request renews the expiry"
+    expiry = Session.objects.get().expire_date
+    clock[0] += 59
+    assert session_writes() == 0, "within the minute: no write"
+    clock[0] += 2
+    assert session_writes() == 1, "a minute later: renewed"
+    assert Session.objects.get().expire_date >= expiry

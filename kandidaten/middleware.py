@@ -1,0 +1,29 @@
+"""The idle timeout without a database write on every request."""
+
+import time
+
+from django.conf import settings
+
+RENEW_AFTER = 60  # seconds: the idle timeout holds to within this
+
+
+class SessionVerlengenMiddleware:
+    """Renews a logged-in session's expiry (SESSION_COOKIE_AGE from now) at most once a minute.
+
+    Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) wrote a row per page view, and on
+    SQLite a write waits while an import applies (it holds the write lock until it commits): every page,
+    the import's own progress page included, hung until the import was done. Inside SessionMiddleware, so
+    the session it marks as changed is saved on the way out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty() and settings.SESSION_COOKIE_AGE:
+            now = int(time.time())
+            if now - session.get("_verlengd", 0) >= RENEW_AFTER:
+                session["_verlengd"] = now
+        return response
