@@ -13,7 +13,8 @@ class SessionVerlengenMiddleware:
     Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) wrote a row per page view, and on
     SQLite a write waits while an import applies (it holds the write lock until it commits): every page,
     the import's own progress page included, hung until the import was done. Inside SessionMiddleware, so
-    the session it marks as changed is saved on the way out.
+    the session it marks as changed is saved on the way out. A view sets `request.verleng_sessie = False`
+    for a request that is no user activity (the import page polling its progress).
     """
 
     def __init__(self, get_response):
@@ -22,6 +23,8 @@ class SessionVerlengenMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
+        if not getattr(request, "verleng_sessie", True):  # a page polling by itself is no sign of a user
+            return response
         if session is not None and not session.is_empty() and settings.SESSION_COOKIE_AGE:
             now = int(time.time())
             if now - session.get("_verlengd", 0) >= RENEW_AFTER:

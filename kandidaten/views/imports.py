@@ -126,6 +126,9 @@ def detail(request, uuid):
     template = "kandidaten/imports/detail.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#inhoud"
+        # The page polls every 2 s while an import runs: that keeps no one logged in, and writes nothing
+        # (a write would wait for the running import's lock on SQLite).
+        request.verleng_sessie = False
     return render(request, template, context)
 
 

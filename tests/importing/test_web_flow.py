@@ -144,10 +144,15 @@ def test_confirm_without_csrf_token_is_refused(beheerder, tmp_path, settings):
     assert client.post(reverse("imports:bevestigen", args=[uuid.uuid4()])).status_code == 403
 
 
-def test_progress_fragment_polls_while_busy(logged_in, beheerder):
+def test_progress_fragment_polls_while_busy_and_never_writes_the_session(logged_in, beheerder):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     record = Import.objects.create(bestandsnaam="groot.xlsx", status=Import.Status.BEZIG, rijen_gelezen=40000)
     client = logged_in(beheerder)
-    response = client.get(reverse("imports:detail", args=[record.uuid]), headers={"HX-Request": "true"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("imports:detail", args=[record.uuid]), headers={"HX-Request": "true"})
+    assert [query for query in queries if not query["sql"].startswith("SELECT")] == []
     content = response.content.decode()
     assert "40000 rijen gelezen" in content
     assert 'hx-trigger="every 2s"' in content
