@@ -541,7 +541,7 @@ def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
         # no per-row test.
         cells_of_rows = [candidate[1] for candidate in candidates]
         normalised = []
-        refused = collections.defaultdict(list)  # offset in candidates -> [(column name, message)]
+        refused = collections.defaultdict(list)  # offset in candidates -> [(column name, cell, message)]
         for _field_name, cell_of, normaliser, column_name in normalisers:
             column = normaliser.column(list(map(cell_of, cells_of_rows)))
             normalised.append(column)
