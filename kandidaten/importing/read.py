@@ -14,7 +14,6 @@ import codecs
 import concurrent.futures
 import contextlib
 import csv
-import functools
 import io
 import itertools
 import re
@@ -87,27 +86,7 @@ class RawSheet:
         return rows
 
     def release(self):
-        if self._sheet is not None:
-            self._sheet = None
-            _return_freed_memory()
-
-
-def _return_freed_memory():
-    """Hand the memory of a parsed sheet back to the system (glibc keeps freed heap per thread otherwise).
-
-    A long-running server process that parsed a big sheet on one thread and the next on another held
-    both heaps at once: ~70 MB more at the peak of the next import."""
-    try:
-        _libc().malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to do
-        pass
-
-
-@functools.cache
-def _libc():
-    import ctypes
-
-    return ctypes.CDLL("libc.so.6")
+        self._sheet = None
 
 
 def read_file(path, original_name):
