@@ -4,6 +4,12 @@ from kandidaten.roles import BEHEER, MEDEWERKER, TEAMLEIDER
 from tests.factories import make_user
 
 
+@pytest.fixture(autouse=True)
+def media_in_a_temporary_folder(settings, tmp_path_factory):
+    """Error files and progress files of the imports a test makes stay out of the project's media/ folder."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def medewerker_epe(db):
     return make_user("medewerker.epe", MEDEWERKER, gemeenten=["Epe"], begeleider_naam="A. de Vries")
