@@ -13,7 +13,6 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -353,7 +352,7 @@ def _progress_writer(record):
 
 
 def errors_path(record):
-    return Path(settings.MEDIA_ROOT) / "imports" / f"{record.uuid}.fouten.json"
+    return record.bijbestand("fouten.json")
 
 
 def _json_safe(value):

@@ -59,8 +59,12 @@ class Import(models.Model):
     def __str__(self):
         return f"{self.bestandsnaam} ({self.aangemaakt:%d-%m-%Y %H:%M})" if self.aangemaakt else self.bestandsnaam
 
+    def bijbestand(self, suffix):
+        """A file of this import beside its upload (error file, progress): named by uuid, never by the user."""
+        return Path(settings.MEDIA_ROOT) / "imports" / f"{self.uuid}.{suffix}"
+
     def voortgang_path(self):
-        return Path(settings.MEDIA_ROOT) / "imports" / f"{self.uuid}.voortgang"
+        return self.bijbestand("voortgang")
 
     def schrijf_voortgang(self, rows):
         """Rows read while applying: a file beside the upload, which every server process can read.
