@@ -20,8 +20,9 @@ class Item(models.Model):
 
     in_bron = models.BooleanField("in bron", default=True)
     niet_in_bron_sinds = models.DateField("niet meer in bron sinds", null=True, blank=True)
+    # Not indexed, as Kandidaat's: nothing looks items up by import.
     laatste_import = models.ForeignKey(
-        "kandidaten.Import", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "kandidaten.Import", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     bron_hash = models.CharField(max_length=16, blank=True, editable=False)
     bijgewerkt = models.DateTimeField(auto_now=True)

@@ -53,8 +53,10 @@ class KandidaatQuerySet(models.QuerySet):
 class Kandidaat(models.Model):
     pers_nr = models.CharField("Pers. nr.", max_length=50, help_text="Zoals de laatste import het schreef.")
     pers_nr_sleutel = models.CharField(max_length=50, unique=True, editable=False)
+    # No index of its own: the list index below starts with gemeente and answers every lookup by it.
     gemeente = models.ForeignKey(
-        Gemeente, on_delete=models.PROTECT, related_name="kandidaten", verbose_name="Bet. gemeente"
+        Gemeente, on_delete=models.PROTECT, related_name="kandidaten", verbose_name="Bet. gemeente",
+        db_index=False,
     )
     gemeente_in_bron = models.CharField(
         "gemeente zoals geëxporteerd", max_length=100, blank=True,
@@ -97,11 +99,13 @@ class Kandidaat(models.Model):
     # Snapshot bookkeeping.
     in_bron = models.BooleanField("in bron", default=True)
     niet_in_bron_sinds = models.DateField("niet meer in bron sinds", null=True, blank=True)
+    # Not indexed: nothing looks clients up by import (an import record is never deleted), and an index
+    # would be rewritten for every row an import touches and rebuilt after a first load (0.1 s per 200k).
     eerste_import = models.ForeignKey(
-        "kandidaten.Import", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "kandidaten.Import", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     laatste_import = models.ForeignKey(
-        "kandidaten.Import", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "kandidaten.Import", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     # Hash of the raw cells of the last import that wrote this row: an unchanged row is recognised unparsed.
     bron_hash = models.CharField(max_length=16, blank=True, editable=False)
