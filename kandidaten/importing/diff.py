@@ -383,6 +383,8 @@ class ColumnNormaliser:
     def __init__(self, function, *, remember=True, limit=50_000):
         self.function = function
         self.remember = remember
+        # A normaliser may offer a whole-column shortcut: the same values, or None to go cell by cell.
+        self.whole_column = getattr(function, "column", None)
         self.texts = _Remembered(self, limit, lambda text: text)
         self.typed = _Remembered(self, limit, operator.itemgetter(1))
         self.failed_ever = False
@@ -397,6 +399,8 @@ class ColumnNormaliser:
     def column(self, cells):
         """The normalised values of `cells`, a _Failed where a cell is refused."""
         if not self.remember:
+            if self.whole_column is not None and (values := self.whole_column(cells)) is not None:
+                return values
             return list(map(self.one, cells))
         try:
             if set(map(type, cells)) <= {str}:

@@ -48,6 +48,7 @@ def limited(max_length):
         return result
 
     normalise.__name__ = f"text_max_{max_length}"
+    normalise.column = lambda cells: plain_text_column(cells, max_length)
     return normalise
 
 
@@ -71,6 +72,25 @@ def required_text(value):
 
 
 _text_200 = limited(200)
+required_text.column = lambda cells: plain_text_column(cells, 200, required=True)
+
+
+def plain_text_column(cells, max_length, required=False):
+    """text() of a whole column at once when every cell is plain text that text() only trims; else None.
+
+    Plain: one line without control characters or double spaces, at most `max_length` long (and, when
+    `required`, not blank). Names are nearly all distinct, so remembering them saves nothing; this
+    saves the per-cell call (0.3 s per 200,000 names). A column with anything else goes cell by cell.
+    """
+    if not cells or set(map(type, cells)) != {str}:
+        return None
+    joined = "".join(cells)
+    if "  " in joined or not joined.isprintable() or max(map(len, cells)) > max_length:
+        return None
+    stripped = list(map(str.strip, cells))
+    if required and min(map(len, stripped)) == 0:
+        return None
+    return stripped
 
 
 _YES = {"j", "ja", "y", "yes", "1", "true", "waar", "x"}

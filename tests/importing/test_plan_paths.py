@@ -191,6 +191,29 @@ def test_a_column_normalises_as_its_cells_one_by_one(normaliser, remember, cells
     assert [("fout", value.message) if isinstance(value, diff._Failed) else value for value in column] == expected
 
 
+TEXT_COLUMN = st.lists(st.text(alphabet=st.sampled_from("ab  \t\n\xa0\x01é"), max_size=6), min_size=1, max_size=20)
+
+
+@pytest.mark.parametrize("normaliser", [n.required_text, n.limited(3)], ids=["required_text", "limited_3"])
+@given(cells=TEXT_COLUMN)
+def test_a_column_of_text_takes_the_shortcut_only_where_it_gives_the_same_values(normaliser, cells):
+    expected = []
+    for cell in cells:
+        try:
+            expected.append(normaliser(cell))
+        except CellError as problem:
+            expected.append(("fout", str(problem)))
+    column = diff.ColumnNormaliser(normaliser, remember=False).column(cells)
+    assert [("fout", value.message) if isinstance(value, diff._Failed) else value for value in column] == expected
+
+
+def test_a_column_of_plain_names_is_trimmed_without_a_call_per_cell():
+    assert n.plain_text_column([" Jan ", "Piet"], 200, required=True) == ["Jan", "Piet"]
+    assert n.plain_text_column(["Jan", "  "], 200, required=True) is None  # blank: the cell's own error
+    assert n.plain_text_column(["Jan  Klaas"], 200) is None  # inner spaces are folded cell by cell
+    assert n.plain_text_column(["Jan", None], 200) is None
+
+
 @pytest.mark.parametrize("first_column", [1, 3])
 def test_a_sheet_that_starts_below_empty_rows_keeps_excel_row_numbers(tmp_path, first_column):
     import openpyxl
