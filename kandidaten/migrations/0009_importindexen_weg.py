@@ -5,40 +5,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kandidaten', '0008_lijst_en_doorklik_indexen'),
+        ("kandidaten", "0008_lijst_en_doorklik_indexen"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='kandidaat',
-            name='eerste_import',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='kandidaten.import'),
+            model_name="kandidaat",
+            name="eerste_import",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="kandidaten.import",
+            ),
         ),
         migrations.AlterField(
-            model_name='kandidaat',
-            name='gemeente',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='kandidaten', to='kandidaten.gemeente', verbose_name='Bet. gemeente'),
+            model_name="kandidaat",
+            name="gemeente",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="kandidaten",
+                to="kandidaten.gemeente",
+                verbose_name="Bet. gemeente",
+            ),
         ),
         migrations.AlterField(
-            model_name='kandidaat',
-            name='laatste_import',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='kandidaten.import'),
+            model_name="kandidaat",
+            name="laatste_import",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="kandidaten.import",
+            ),
         ),
         migrations.AlterField(
-            model_name='module',
-            name='laatste_import',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='kandidaten.import'),
+            model_name="module",
+            name="laatste_import",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="kandidaten.import",
+            ),
         ),
         migrations.AlterField(
-            model_name='plaatsing',
-            name='laatste_import',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='kandidaten.import'),
+            model_name="plaatsing",
+            name="laatste_import",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="kandidaten.import",
+            ),
         ),
         migrations.AlterField(
-            model_name='traject',
-            name='laatste_import',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='kandidaten.import'),
+            model_name="traject",
+            name="laatste_import",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="kandidaten.import",
+            ),
         ),
     ]
