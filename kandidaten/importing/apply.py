@@ -5,7 +5,7 @@ Plain `executemany` through Django's cursor (measured: ~10× faster than
 are written, so a weekly re-import of a mostly unchanged file writes little.
 """
 
-import operator
+import itertools
 
 from django.db import connection
 from django.utils import timezone
@@ -76,9 +76,13 @@ def restore_indexes(statements):
             cursor.execute(sql)
 
 
-def insert_new(rows_to_insert, export_type, import_record, context):
-    """INSERT new rows; called in batches while a sheet is planned, and for the rest at the end."""
-    if not rows_to_insert:
+def insert_new(new_rows, export_type, import_record, context):
+    """INSERT new rows (a diff.NewRows); called in batches while a sheet is planned, and for the rest at the end.
+
+    The rows come column by column: each INSERT row is zipped from the columns, and the fields the file
+    does not set get their defaults.
+    """
+    if not new_rows:
         return
     model = export_type.model
     table = _quote(model._meta.db_table)
@@ -87,33 +91,28 @@ def insert_new(rows_to_insert, export_type, import_record, context):
     bookkeeping = {"id", "bijgewerkt", "in_bron", "niet_in_bron_sinds", "laatste_import_id", "eerste_import_id"}
     names = [f.attname for f in model._meta.concrete_fields if f.attname not in bookkeeping]
     defaults = _defaults(model, names)
-    for row in rows_to_insert:
-        if export_type.is_item:
-            resolve_references(row, export_type, context)
-        else:
-            row.values["pers_nr_sleutel"] = row.sleutel
-    values_of_rows = [row.values for row in rows_to_insert]
-    # The rows of one sheet set the same fields: one getter builds every row; the fields the file does not
-    # set get their defaults.
-    if len(set(map(tuple, values_of_rows))) == 1:
-        given = [name for name in names if name in values_of_rows[0]]
-    else:
-        given = []
-    not_given = [name for name in names if name not in given]
     extra = ["eerste_import_id"] if export_type.name == "kandidaten" else []
-    columns = [*given, *not_given, "in_bron", "niet_in_bron_sinds", "laatste_import_id", "bijgewerkt", *extra]
-    sql = (
-        f"INSERT INTO {table} ({', '.join(_quote(c) for c in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
     tail = (True, None, import_id, now) + ((import_id,) if extra else ())
-    if given:
-        getter = operator.itemgetter(*given) if len(given) > 1 else lambda values, _name=given[0]: (values[_name],)
-        constant = tuple(defaults[name] for name in not_given) + tail
-        rows = [getter(values) + constant for values in values_of_rows]
-    else:
-        rows = [tuple(values.get(name, defaults[name]) for name in names) + tail for values in values_of_rows]
-    _executemany(sql, rows)
+    for batch in new_rows.batches:
+        given = dict(zip(batch.names, batch.columns, strict=True))
+        if export_type.name == "kandidaten":
+            given["pers_nr_sleutel"] = batch.sleutels
+        if export_type.is_item:
+            given["kandidaat_id"] = list(map(context.clients.get, batch.client_keys))
+        if export_type.name == "modules":
+            trajecten = context.trajecten
+            given["traject_id"] = [trajecten.get(key) if key else None for key in batch.traject_keys]
+        given_names = [name for name in names if name in given]
+        not_given = [name for name in names if name not in given]
+        columns = [*given_names, *not_given, "in_bron", "niet_in_bron_sinds", "laatste_import_id", "bijgewerkt",
+                   *extra]
+        sql = (
+            f"INSERT INTO {table} ({', '.join(_quote(c) for c in columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        )
+        count = len(batch.sleutels)
+        constant = [itertools.repeat(value, count) for value in (*(defaults[name] for name in not_given), *tail)]
+        _executemany(sql, list(zip(*(given[name] for name in given_names), *constant, strict=True)))
 
 
 def apply_plan(plan, import_record, context, on_progress=None):

@@ -8,7 +8,6 @@ this module's version, so a new alias re-normalises every row once.
 """
 
 import collections
-import functools
 import hashlib
 import itertools
 import operator
@@ -52,12 +51,48 @@ class PlannedRow:
     traject_key: str = ""  # modules: the traject's key
 
 
+class NewRows:
+    """The new rows of a sheet, kept column by column as planned: a first import builds no object per row."""
+
+    def __init__(self):
+        self.batches = []  # _NewBatch
+        self.count = 0
+
+    def add(self, batch):
+        if batch.sleutels:
+            self.batches.append(batch)
+            self.count += len(batch.sleutels)
+
+    def __len__(self):
+        return self.count
+
+    def __iter__(self):
+        """The rows one by one, as PlannedRow (for previews and tests; writing takes the columns)."""
+        for batch in self.batches:
+            for offset, values in enumerate(zip(*batch.columns, strict=True)):
+                yield PlannedRow(
+                    batch.excel_rows[offset], batch.sleutels[offset], dict(zip(batch.names, values, strict=True)),
+                    client_key=batch.client_keys[offset] if batch.client_keys else "",
+                    traject_key=batch.traject_keys[offset] if batch.traject_keys else "",
+                )
+
+
+@dataclass
+class _NewBatch:
+    names: tuple  # the model fields of `columns`
+    columns: list  # one list of values per name
+    excel_rows: list
+    sleutels: list
+    client_keys: list | None = None  # items: the client's Pers. nr. key, per row
+    traject_keys: list | None = None  # modules: the traject's key ("" for none), per row
+
+
 @dataclass
 class SheetPlan:
     sheet: str
     export_type: object | None
     rows_read: int = 0
-    new: list = field(default_factory=list)
+    new: NewRows = field(default_factory=NewRows)
     changed: list = field(default_factory=list)
     unchanged: int = 0
     rehash: list = field(default_factory=list)  # (pk, hash): same data, different raw spelling
@@ -77,7 +112,7 @@ class SheetPlan:
 
     def release(self):
         """Drop the planned rows once applied (or summarised); keep counts and errors."""
-        self.new, self.changed, self.rehash, self.gone = [], [], [], []
+        self.new, self.changed, self.rehash, self.gone = NewRows(), [], [], []
 
     @property
     def error_count(self):
@@ -553,30 +588,13 @@ def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
                 for offset, value in enumerate(column):
                     if type(value) is _Failed:
                         refused[offset].append((column_name, cell_of(cells_of_rows[offset]), value.message))
-        hashes_and_keys = ([candidate[4] for candidate in candidates], [candidate[2] for candidate in candidates])
-        for offset, values in enumerate(map(dict, map(functools.partial(zip, value_names),
-                                                      zip(*hashes_and_keys, *normalised, strict=True)))):
-            excel_row, cells, _shown_key, sleutel, _row_hash, found = candidates[offset]
-            if refused and offset in refused:
-                for column_name, cell, message in refused[offset]:
-                    _row_error(plan, excel_row, cells, column_name, cell, message)
-                continue
-            row = PlannedRow(excel_row, sleutel, values, pk=found[0] if found else None)
-            problem = _finish_row(row, export_type, context, plan)
-            if problem:
-                _row_error(plan, excel_row, cells, *problem)
-                continue
-            in_file.add(sleutel)
-            if found is None:
-                if is_kandidaten:
-                    _derive_kandidaat(values, None, context)
-                plan.new.append(row)
-                if sink is not None and len(plan.new) >= FLUSH_ROWS:
-                    sink(plan.new)
-                    plan.new_flushed += len(plan.new)
-                    plan.new = []
-            else:
-                to_compare.append((row, found))
+        columns = dict(zip(value_names, ([candidate[4] for candidate in candidates],
+                                         [candidate[2] for candidate in candidates], *normalised), strict=True))
+        _settle(plan, candidates, columns, refused, export_type, context, to_compare, in_file)
+        if sink is not None and len(plan.new) >= FLUSH_ROWS:
+            sink(plan.new)
+            plan.new_flushed += len(plan.new)
+            plan.new = NewRows()
         if progress:
             progress(plan.rows_read)
 
@@ -605,32 +623,104 @@ def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
     return plan
 
 
-def _finish_row(row, export_type, context, plan):
-    """Type-specific completion: pseudo-fields, cross-field checks, references. Returns a problem or None."""
-    values = row.values
+def _pick(values, offsets):
+    """The values at `offsets` (all of them when `offsets` is None; None stays None)."""
+    if offsets is None or values is None:
+        return values
+    return [values[offset] for offset in offsets]
+
+
+def _take(columns, offsets):
+    return {name: _pick(column, offsets) for name, column in columns.items()}
+
+
+def _settle(plan, candidates, columns, refused, export_type, context, to_compare, in_file):
+    """Hand the normalised candidates of a chunk on: errors, new rows (as columns) and stored rows to compare.
+
+    `columns` holds a list per field, a value per candidate; a refused cell's row becomes errors only.
+    """
+    offsets = None
+    if refused:
+        for offset in sorted(refused):
+            excel_row, cells = candidates[offset][:2]
+            for column_name, cell, message in refused[offset]:
+                _row_error(plan, excel_row, cells, column_name, cell, message)
+        offsets = [offset for offset in range(len(candidates)) if offset not in refused]
+        candidates = [candidates[offset] for offset in offsets]
+        columns = _take(columns, offsets)
+    sleutels = [candidate[3] for candidate in candidates]
+    client_keys, traject_keys, problems = _finish_columns(columns, sleutels, export_type, context, plan)
+    if problems:
+        for offset, problem in sorted(problems.items()):
+            excel_row, cells = candidates[offset][:2]
+            _row_error(plan, excel_row, cells, *problem)
+    found_of = [candidate[5] for candidate in candidates]
+    new_offsets = [offset for offset, found in enumerate(found_of) if found is None and offset not in problems]
+    stored_offsets = [offset for offset, found in enumerate(found_of) if found is not None and offset not in problems]
+    in_file.update(sleutels[offset] for offset in (*new_offsets, *stored_offsets))
+
+    if stored_offsets:
+        names = tuple(columns)
+        for offset in stored_offsets:
+            excel_row, _cells, _shown, sleutel, _hash, found = candidates[offset]
+            values = dict(zip(names, (column[offset] for column in columns.values()), strict=True))
+            row = PlannedRow(excel_row, sleutel, values, pk=found[0],
+                             client_key=client_keys[offset] if client_keys else "",
+                             traject_key=traject_keys[offset] if traject_keys else "")
+            to_compare.append((row, found))
+    if new_offsets:
+        picked = None if len(new_offsets) == len(candidates) else new_offsets
+        new_columns = _take(columns, picked)
+        if export_type.name == "kandidaten":
+            _derive_new_kandidaten(new_columns, len(new_offsets), context)
+        plan.new.add(_NewBatch(
+            tuple(new_columns), list(new_columns.values()), _pick([candidate[0] for candidate in candidates], picked),
+            _pick(sleutels, picked), _pick(client_keys, picked), _pick(traject_keys, picked),
+        ))
+
+
+def _finish_columns(columns, sleutels, export_type, context, plan):
+    """Type-specific completion of a chunk's columns, in place: pseudo-fields, cross-field checks, references.
+
+    Returns (client keys, traject keys, {offset: problem}); the keys are None where the type has none.
+    """
     if export_type.name == "kandidaten":
-        shown, gemeente_id, _known = values.pop("gemeente")
-        values["gemeente_id"] = gemeente_id
-        values["gemeente_in_bron"] = shown
-        if "participatieladder" in values:
-            label, rung, growth = values["participatieladder"]
-            values.update(participatieladder=label, ladder_trede=rung, ladder_groeipotentieel=growth)
-        return None
-    start, end = values.get("startdatum"), values.get("einddatum")
-    if start and end and end < start:
-        return ("Einddatum", end.strftime("%d-%m-%Y"), "de einddatum ligt vóór de startdatum")
-    client_key = pers_nr_sleutel(values.pop("pers_nr"))
-    if client_key not in context.clients and client_key not in context.clients_in_file:
-        return ("Pers. nr.", client_key, "onbekende Pers. nr.; importeer eerst de kandidaten")
-    row.client_key = client_key
-    values["sleutel"] = row.sleutel
+        shown, gemeente_ids, _known = _unzip(columns.pop("gemeente"), 3)
+        columns["gemeente_id"] = gemeente_ids
+        columns["gemeente_in_bron"] = shown
+        if "participatieladder" in columns:
+            label, rung, growth = _unzip(columns["participatieladder"], 3)
+            columns["participatieladder"] = label
+            columns["ladder_trede"] = rung
+            columns["ladder_groeipotentieel"] = growth
+        return None, None, {}
+    problems = {}
+    count = len(sleutels)
+    starts = columns.get("startdatum") or [None] * count
+    ends = columns.get("einddatum") or [None] * count
+    for offset, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        if start and end and end < start:
+            problems[offset] = ("Einddatum", end.strftime("%d-%m-%Y"), "de einddatum ligt vóór de startdatum")
+    client_keys = list(map(pers_nr_sleutel, columns.pop("pers_nr")))
+    known_clients, clients_in_file = context.clients, context.clients_in_file
+    for offset, client_key in enumerate(client_keys):
+        if offset not in problems and client_key not in known_clients and client_key not in clients_in_file:
+            problems[offset] = ("Pers. nr.", client_key, "onbekende Pers. nr.; importeer eerst de kandidaten")
+    columns["sleutel"] = sleutels
+    traject_keys = None
     if export_type.name == "modules":
-        row.traject_key = pers_nr_sleutel(values["traject_ref"]) if values.get("traject_ref") else ""
-        if row.traject_key and row.traject_key not in context.trajecten and (
-            row.traject_key not in context.trajecten_in_file
-        ):
-            plan.unknown_trajecten += 1
-    return None
+        traject_keys = [pers_nr_sleutel(ref) if ref else "" for ref in columns.get("traject_ref") or [None] * count]
+        known, in_file = context.trajecten, context.trajecten_in_file
+        plan.unknown_trajecten += sum(
+            1 for offset, key in enumerate(traject_keys)
+            if key and offset not in problems and key not in known and key not in in_file
+        )
+    return client_keys, traject_keys, problems
+
+
+def _unzip(column, width):
+    """[(a, b), (a, b)] -> [a, a], [b, b]; `width` empty lists for an empty column."""
+    return [list(part) for part in zip(*column, strict=True)] if column else [[] for _ in range(width)]
 
 
 def resolve_references(row, export_type, context):
@@ -692,10 +782,8 @@ _DERIVE_INPUTS = (("dgr", False), ("banenafspraak", False), ("beschut_werk", Fal
 _DERIVE_NAMES = tuple(name for name, _default in _DERIVE_INPUTS)
 
 
-def _derive_kandidaat(values, old, context):
-    """THE derived flags (models.kandidaat.derive_flags) from this file's values over the stored ones."""
-    merged = {**old, **values} if old else values
-    found = tuple(map(merged.get, _DERIVE_NAMES))
+def _derived(found, context):
+    """(klant van, in doelgroep banenafspraak, telt in Sonar, profiel nodig) of the _DERIVE_NAMES values."""
     derived = context.derived.get(found)
     if derived is None:
         inputs = tuple(default if value is None else value
@@ -707,7 +795,27 @@ def _derive_kandidaat(values, old, context):
         )
         klant_van = derive_klant_van(indicering, context.doelgroep_klant_van.get(doelgroep_sleutel(doelgroep), ""))
         derived = context.derived[found] = (klant_van, in_doelgroep, telt, nodig)
-    klant_van, in_doelgroep, telt, nodig = derived
+    return derived
+
+
+def _derive_new_kandidaten(columns, count, context):
+    """_derive_kandidaat() for a chunk of new clients at once: the same flags, added as columns."""
+    absent = [None] * count
+    found = zip(*(columns.get(name, absent) for name in _DERIVE_NAMES), strict=True)
+    klant_van, in_doelgroep, telt, nodig = _unzip(list(map(_derived, found, itertools.repeat(context))), 4)
+    columns["klant_van"] = klant_van
+    columns["in_doelgroep_banenafspraak"] = in_doelgroep
+    columns["telt_in_sonar"] = telt
+    columns["profiel_nodig"] = nodig
+    # A new client who needs a profiel needs it since this import.
+    today = context.import_date
+    columns["profiel_nodig_sinds"] = [today if needed else None for needed in nodig]
+
+
+def _derive_kandidaat(values, old, context):
+    """THE derived flags (models.kandidaat.derive_flags) from this file's values over the stored ones."""
+    merged = {**old, **values} if old else values
+    klant_van, in_doelgroep, telt, nodig = _derived(tuple(map(merged.get, _DERIVE_NAMES)), context)
     values["klant_van"] = klant_van
     values["in_doelgroep_banenafspraak"] = in_doelgroep
     values["telt_in_sonar"] = telt

@@ -195,6 +195,37 @@ def test_item_errors_unknown_client_and_end_before_start(tmp_path):
                         "deze datum bestaat niet"]
 
 
+def test_a_row_with_two_problems_reports_the_first_and_only_good_rows_count_unknown_trajecten(tmp_path):
+    load(kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")]))
+    path = items_workbook(tmp_path, [["1", "T1", "01-01-2026", "A", None, None]], [
+        ["99", "M1", "T404", "2026-02-01", "2026-01-01", None],  # end before start and an unknown client
+        ["99", "M2", "T404", "2026-02-01", None, None],  # unknown client: not counted as an unknown traject
+        ["1", "M3", "T404", "2026-02-01", None, None],
+        ["1", "M4", "T1", "2026-02-01", None, None],
+    ])
+    outcome = load(path, skip_invalid=True)
+    modules = outcome.sheets[1]
+    assert [(e["row"], e["message"]) for e in modules["first_errors"]] == [
+        (2, "de einddatum ligt vóór de startdatum"), (3, "onbekende Pers. nr.; importeer eerst de kandidaten")]
+    assert modules["warnings"] == ["1 modules verwijzen naar een onbekend Traject-ID (geïmporteerd zonder traject)."]
+    assert dict(Module.objects.values_list("module_id", "traject__traject_id")) == {"M3": None, "M4": "T1"}
+
+
+def test_a_reimport_of_items_writes_new_and_changed_rows_beside_a_refused_one(tmp_path):
+    load(kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1"), kandidaat_row("2")]))
+    load(items_workbook(tmp_path, [["1", "T1", "01-01-2026", "A", None, None],
+                                   ["2", "T2", "01-01-2026", "B", None, None]], [], "a.xlsx"))
+    outcome = load(items_workbook(tmp_path, [["1", "T1", "01-01-2026", "A", None, None],
+                                             ["2", "T2", "01-01-2026", "C", None, None],
+                                             ["1", "T3", "31-02-2026", "A", None, None],
+                                             ["2", "T4", "01-03-2026", "D", None, None]], [], "b.xlsx"),
+                   skip_invalid=True)
+    summary = outcome.sheets[0]
+    assert (summary["new"], summary["changed"], summary["unchanged"], summary["errors"]) == (1, 1, 1, 1)
+    assert dict(Traject.objects.values_list("traject_id", "uitvoerende")) == {"T1": "A", "T2": "C", "T4": "D"}
+    assert Traject.objects.get(traject_id="T4").kandidaat.pers_nr == "2"
+
+
 def test_items_missing_from_a_new_export_are_gone(tmp_path):
     load(kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")]))
     rows = [["1", f"T{i}", "01-01-2026", "A", None, None] for i in range(4)]
