@@ -11,6 +11,21 @@ def media_in_a_temporary_folder(settings, tmp_path_factory):
 
 
 @pytest.fixture
+def committed_reference_data(transactional_db):
+    """The migrations' reference data (gemeenten, doelgroepen) for a test that commits for real.
+
+    Such a test empties every table when it ends, reference data included, so each one loads it again.
+    """
+    from django.apps import apps
+
+    from kandidaten.models import Gemeente
+    from kandidaten.reference_data import load_reference_data
+
+    if not Gemeente.objects.exists():
+        load_reference_data(apps)
+
+
+@pytest.fixture
 def medewerker_epe(db):
     return make_user("medewerker.epe", MEDEWERKER, gemeenten=["Epe"], begeleider_naam="A. de Vries")
 

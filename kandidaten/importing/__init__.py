@@ -16,9 +16,16 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
-from kandidaten.models import Datastand, Import
+from kandidaten.models import Datastand, Import, KandidaatWijziging
 
-from .apply import apply_plan, drop_indexes_for_bulk, insert_new, refresh_planner_statistics, restore_indexes
+from .apply import (
+    apply_plan,
+    drop_indexes_for_bulk,
+    foreign_keys_checked_at_the_end,
+    insert_new,
+    refresh_planner_statistics,
+    restore_indexes,
+)
 from .detect import detect
 from .diff import Context, SheetPlan, plan_sheet
 from .errors import UnreadableFile
@@ -173,7 +180,7 @@ def _import_file(
     record.save(update_fields=["status"])
     plans, summaries = [], []
     try:
-        with transaction.atomic():
+        with foreign_keys_checked_at_the_end() as foreign_keys, transaction.atomic():
             _lock()
             if expected_version is not None and data_version() != expected_version:
                 raise Refused(
@@ -198,6 +205,7 @@ def _import_file(
                 plan.release()
             if refusal:
                 raise Refused(_problems(summaries, skip_invalid=skip_invalid, confirm_mass_gone=confirm_mass_gone))
+            foreign_keys.check(_written_tables(plans, summaries))
             if _changes(summaries):
                 Datastand.verhoog()  # last, and in the transaction: the stored panel counts go stale with the data
     except Refused as refusal:
@@ -233,6 +241,16 @@ def _import_file(
         except Exception:  # the panel counts them on its first visit instead
             logger.exception("Paneeltellingen na import %s niet vooruit geteld", record.pk)
     return outcome
+
+
+def _written_tables(plans, summaries):
+    tables = set()
+    for plan, summary in zip(plans, summaries, strict=True):
+        if plan.export_type and _changes([summary]):
+            tables.add(plan.export_type.model._meta.db_table)
+            if plan.export_type.name == "kandidaten":
+                tables.add(KandidaatWijziging._meta.db_table)
+    return tables
 
 
 def _changes(summaries):

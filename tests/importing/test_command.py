@@ -70,6 +70,7 @@ def test_preview_summary_lists_field_changes(tmp_path):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's advisory lock; `make test` runs it there")
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("committed_reference_data")
 def test_two_concurrent_imports_on_postgresql_serialise(tmp_path, monkeypatch):
     from kandidaten import importing
     from kandidaten.importing import import_file
