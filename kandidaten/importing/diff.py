@@ -67,7 +67,7 @@ class NewRows:
         return self.count
 
     def __iter__(self):
-        """The rows one by one, as PlannedRow (for previews and tests; writing takes the columns)."""
+        """The rows one by one, as PlannedRow (for tests and inspection; writing takes the columns)."""
         for batch in self.batches:
             for offset, values in enumerate(zip(*batch.columns, strict=True)):
                 yield PlannedRow(
