@@ -177,18 +177,27 @@ COLUMN = st.lists(st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.flo
                   max_size=20)
 
 
-@pytest.mark.parametrize("normaliser", NORMALISERS, ids=lambda f: f.__name__)
-@pytest.mark.parametrize("remember", [True, False])
-@given(cells=COLUMN)
-def test_a_column_normalises_as_its_cells_one_by_one(normaliser, remember, cells):
+def _one_by_one(normaliser, cells):
+    """What the normaliser makes of each cell on its own; ("fout", message) for a refused one."""
     expected = []
     for cell in cells:
         try:
             expected.append(normaliser(cell))
         except CellError as problem:
             expected.append(("fout", str(problem)))
-    column = diff.ColumnNormaliser(normaliser, remember=remember, limit=3).column(cells)
-    assert [("fout", value.message) if isinstance(value, diff._Failed) else value for value in column] == expected
+    return expected
+
+
+def _column(normaliser, cells, **options):
+    column = diff.ColumnNormaliser(normaliser, **options).column(cells)
+    return [("fout", value.message) if isinstance(value, diff._Failed) else value for value in column]
+
+
+@pytest.mark.parametrize("normaliser", NORMALISERS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("remember", [True, False])
+@given(cells=COLUMN)
+def test_a_column_normalises_as_its_cells_one_by_one(normaliser, remember, cells):
+    assert _column(normaliser, cells, remember=remember, limit=3) == _one_by_one(normaliser, cells)
 
 
 TEXT_COLUMN = st.lists(st.text(alphabet=st.sampled_from("ab  \t\n\xa0\x01é"), max_size=6), min_size=1, max_size=20)
@@ -197,14 +206,7 @@ TEXT_COLUMN = st.lists(st.text(alphabet=st.sampled_from("ab  \t\n\xa0\x01é"), m
 @pytest.mark.parametrize("normaliser", [n.required_text, n.limited(3)], ids=["required_text", "limited_3"])
 @given(cells=TEXT_COLUMN)
 def test_a_column_of_text_takes_the_shortcut_only_where_it_gives_the_same_values(normaliser, cells):
-    expected = []
-    for cell in cells:
-        try:
-            expected.append(normaliser(cell))
-        except CellError as problem:
-            expected.append(("fout", str(problem)))
-    column = diff.ColumnNormaliser(normaliser, remember=False).column(cells)
-    assert [("fout", value.message) if isinstance(value, diff._Failed) else value for value in column] == expected
+    assert _column(normaliser, cells, remember=False) == _one_by_one(normaliser, cells)
 
 
 def test_a_column_of_plain_names_is_trimmed_without_a_call_per_cell():
