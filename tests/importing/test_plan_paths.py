@@ -147,6 +147,23 @@ def test_a_reimport_with_a_few_changes_reads_only_their_stored_records(tmp_path)
     assert existing.get("6")[2] is True
 
 
+def test_stored_hashes_are_read_for_records_in_the_source_whatever_their_hash(tmp_path):
+    from kandidaten.models import Kandidaat, Traject
+    from tests.factories import make_kandidaat, make_traject
+
+    made_here = make_kandidaat(pers_nr="3")  # never imported (another gemeente than the file's): no hash
+    make_kandidaat(pers_nr="4", in_bron=False)
+    import_file(kandidaten_xlsx(tmp_path / "a.xlsx", [kandidaat_row("1"), kandidaat_row("02")]), original_name="a.xlsx")
+    imported = dict(Kandidaat.objects.exclude(bron_hash="").values_list("pers_nr_sleutel", "bron_hash"))
+    assert set(imported) == {"1", "2"}
+    make_traject(made_here, traject_id="T1")
+
+    assert diff.Existing(TYPES["kandidaten"]).stored_hashes == {**imported, "3": ""}
+    assert diff.Existing(TYPES["trajecten"]).stored_hashes == dict(Traject.objects.values_list("sleutel", "bron_hash"))
+    Traject.objects.all().delete()
+    assert diff.Existing(TYPES["trajecten"]).stored_hashes == {}
+
+
 ANY_CELL = st.one_of(st.text(max_size=5), st.floats(allow_nan=False), st.integers(), st.booleans(), st.none(),
                     st.dates())
 
