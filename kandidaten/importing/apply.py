@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kandidaten.models import KandidaatWijziging
 
-from .diff import _QUIET_FIELDS, display, resolve_references
+from .diff import _QUIET_FIELDS, display, reference_columns, resolve_references
 
 BATCH = 5000
 
@@ -128,11 +128,7 @@ def insert_new(new_rows, export_type, import_record, context):
         given = dict(zip(batch.names, batch.columns, strict=True))
         if export_type.name == "kandidaten":
             given["pers_nr_sleutel"] = batch.sleutels
-        if export_type.is_item:
-            given["kandidaat_id"] = list(map(context.clients.get, batch.client_keys))
-        if export_type.name == "modules":
-            trajecten = context.trajecten
-            given["traject_id"] = [trajecten.get(key) if key else None for key in batch.traject_keys]
+        given.update(reference_columns(export_type, context, batch.client_keys, batch.traject_keys))
         given_names = [name for name in names if name in given]
         not_given = [name for name in names if name not in given]
         columns = [*given_names, *not_given, "in_bron", "niet_in_bron_sinds", "laatste_import_id", "bijgewerkt",

@@ -736,12 +736,21 @@ def _unzip(column, width):
     return [list(part) for part in zip(*column, strict=True)] if column else [[] for _ in range(width)]
 
 
-def resolve_references(row, export_type, context):
-    """Items point at their client (and modules at their traject) by database id."""
+def reference_columns(export_type, context, client_keys, traject_keys):
+    """Items point at their client (and modules at their traject) by database id: {field: ids per row}."""
+    references = {}
     if export_type.is_item:
-        row.values["kandidaat_id"] = context.clients.get(row.client_key)
+        references["kandidaat_id"] = list(map(context.clients.get, client_keys))
     if export_type.name == "modules":
-        row.values["traject_id"] = context.trajecten.get(row.traject_key) if row.traject_key else None
+        trajecten = context.trajecten
+        references["traject_id"] = [trajecten.get(key) if key else None for key in traject_keys]
+    return references
+
+
+def resolve_references(row, export_type, context):
+    """reference_columns() for one planned row, into its values."""
+    for name, ids in reference_columns(export_type, context, [row.client_key], [row.traject_key]).items():
+        row.values[name] = ids[0]
 
 
 def _compare_changed(plan, export_type, to_compare, context):
