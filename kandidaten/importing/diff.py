@@ -57,15 +57,13 @@ class NewRows:
 
     def __init__(self):
         self.batches = []  # _NewBatch
-        self.count = 0
 
     def add(self, batch):
         if batch.sleutels:
             self.batches.append(batch)
-            self.count += len(batch.sleutels)
 
     def __len__(self):
-        return self.count
+        return sum(len(batch.sleutels) for batch in self.batches)
 
     def __iter__(self):
         """The rows one by one, as PlannedRow (for tests and inspection; writing takes the columns)."""
@@ -670,7 +668,7 @@ def _settle(plan, candidates, columns, refused, export_type, context, to_compare
     found_of = [candidate[5] for candidate in candidates]
     new_offsets = [offset for offset, found in enumerate(found_of) if found is None and offset not in problems]
     stored_offsets = [offset for offset, found in enumerate(found_of) if found is not None and offset not in problems]
-    in_file.update(sleutels[offset] for offset in (*new_offsets, *stored_offsets))
+    in_file.update(sleutel for offset, sleutel in enumerate(sleutels) if offset not in problems)
 
     if stored_offsets:
         names = tuple(columns)
