@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kandidaten.models import Datastand, Import, KandidaatWijziging
+from kandidaten.services import transparantie
 
 from .apply import (
     apply_plan,
@@ -206,6 +207,7 @@ def _import_file(
             if refusal:
                 raise Refused(_problems(summaries, skip_invalid=skip_invalid, confirm_mass_gone=confirm_mass_gone))
             foreign_keys.check(_written_tables(plans, summaries))
+            _record_transparency_state(record, plans, summaries)
             if _changes(summaries):
                 Datastand.verhoog()  # last, and in the transaction: the stored panel counts go stale with the data
     except Refused as refusal:
@@ -241,6 +243,16 @@ def _import_file(
         except Exception:  # the panel counts them on its first visit instead
             logger.exception("Paneeltellingen na import %s niet vooruit geteld", record.pk)
     return outcome
+
+
+def _record_transparency_state(record, plans, summaries):
+    """The transparency report keeps the state of every gemeente a kandidaten sheet changed, at the stand."""
+    gemeente_ids = set()
+    for plan, summary in zip(plans, summaries, strict=True):
+        if plan.export_type and not plan.export_type.is_item and _changes([summary]):
+            gemeente_ids |= plan.gemeenten
+    if gemeente_ids:
+        transparantie.leg_stand_vast(stand=record.stand or timezone.localdate(), gemeente_ids=gemeente_ids)
 
 
 def _written_tables(plans, summaries):

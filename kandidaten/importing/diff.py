@@ -108,6 +108,8 @@ class SheetPlan:
     unknown_trajecten: int = 0
     header: list = field(default_factory=list)
     new_flushed: int = 0  # new rows already handed to the sink
+    # kandidaten: the gemeenten whose clients this sheet speaks for (in the file, or left by a moved client)
+    gemeenten: set = field(default_factory=set)
 
     def release(self):
         """Drop the planned rows once applied (or summarised); keep counts and errors."""
@@ -621,6 +623,9 @@ def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
     seen_keys = seen.keys()
     _compare_changed(plan, export_type, to_compare, context)
     gemeenten_in_file = _gemeente_warnings(plan, gemeente_counts, context)
+    if not export_type.is_item:
+        plan.gemeenten = gemeenten_in_file | {row.changes["gemeente_id"][0] for row in plan.changed
+                                              if "gemeente_id" in row.changes}
     _doelgroep_warnings(plan, doelgroep_counts, context, present)
     plan.existing_in_source, plan.gone = existing.in_source(
         None if export_type.is_item else gemeenten_in_file, seen_keys

@@ -35,6 +35,10 @@ class Import(models.Model):
     gebruikersnaam = models.CharField(max_length=150, blank=True)
     aangemaakt = models.DateTimeField(auto_now_add=True)
     toegepast = models.DateTimeField(null=True, blank=True)
+    # The date the export describes (its "stand"): what the transparency report files this import's state under.
+    stand = models.DateField(
+        null=True, blank=True, help_text="De datum waarop de export de stand beschrijft; leeg = de importdag."
+    )
     bestandsnaam = models.CharField(max_length=255)
     bestand = models.FileField(upload_to=upload_path, blank=True)
     bestand_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
