@@ -15,12 +15,14 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/kandidatenoverzicht
 PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help run test test-sqlite test-postgres lint checks chromium bench demo clean
+.PHONY: help run serve test test-sqlite test-postgres lint checks chromium bench loadtest demo clean
 
 help:
 	@echo "make run    – installeren, database klaarzetten, demodata laden en serveren op http://127.0.0.1:8000"
 	@echo "make test   – alle controles en tests (SQLite, en PostgreSQL als die draait)"
 	@echo "make bench  – prestatiemetingen (zie docs/performance.md)"
+	@echo "make serve  – productie: gunicorn en de taakverwerker (zie docs/productie.md)"
+	@echo "make loadtest – belastingstest: 20 gebruikers op gunicorn, ook tijdens een import (docs/performance.md)"
 
 $(VENV)/.python-ok:
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 of nieuwer is nodig (python3.12 of python3.13 niet gevonden)." >&2; exit 1; fi
@@ -81,6 +83,14 @@ test: lint checks test-sqlite test-postgres
 
 bench: $(VENV)/.test-deps
 	$(PY) -m bench
+
+$(VENV)/.load-deps: requirements.txt requirements-load.txt $(VENV)/.python-ok
+	$(PIP) install --quiet -r requirements-load.txt
+	touch $@
+
+# Loopback only and bounded in time: two rounds of LOADTEST_SECONDS (default 60) with LOADTEST_USERS users.
+loadtest: $(VENV)/.load-deps
+	$(PY) -m loadtest --users $${LOADTEST_USERS:-20} --seconds $${LOADTEST_SECONDS:-60}
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
