@@ -148,7 +148,9 @@ def test_progress_fragment_polls_while_busy_and_never_writes_the_session(logged_
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    record = Import.objects.create(bestandsnaam="groot.xlsx", status=Import.Status.BEZIG, rijen_gelezen=40000)
+    record = Import.objects.create(bestandsnaam="groot.xlsx", status=Import.Status.BEZIG, rijen_gelezen=40000,
+                                   gebruiker=beheerder)
+    record.geef_hartslag()  # its worker is alive
     client = logged_in(beheerder)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("imports:detail", args=[record.uuid]), headers={"HX-Request": "true"})
@@ -171,12 +173,13 @@ def test_progress_of_an_import_that_applies_shows_outside_its_transaction(logged
         seen_while_applying.append(record.voortgang_path().read_text())
         client = logged_in(beheerder)
         fragment = client.get(reverse("imports:detail", args=[record.uuid]), headers={"HX-Request": "true"})
-        seen_while_applying.append("3 rijen gelezen" in fragment.content.decode())
+        seen_while_applying.append("3 rijen verwerkt" in fragment.content.decode())
         return apply_plan(plan, record, context)
 
     monkeypatch.setattr(importing, "apply_plan", observing_apply_plan)
     path = kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1"), kandidaat_row("2"), kandidaat_row("3")])
-    record = Import.objects.create(bestandsnaam="k.xlsx", status=Import.Status.TOEPASSEN)
+    record = Import.objects.create(bestandsnaam="k.xlsx", status=Import.Status.TOEPASSEN, gebruiker=beheerder)
+    record.geef_hartslag()  # as the worker that runs it does
     outcome = importing.import_file(path, original_name="k.xlsx", import_record=record)
     assert outcome.status == "applied"
     assert seen_while_applying == ["3", True]
