@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from kandidaten.importing import Outcome, background
 from kandidaten.models import Gemeente, Import
-from kandidaten.roles import BEHEER, MEDEWERKER
+from kandidaten.roles import BEHEER
 from tests.factories import make_user
 
 from .files import kandidaat_row, kandidaten_xlsx
