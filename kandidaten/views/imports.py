@@ -26,6 +26,8 @@ from kandidaten.scoping import import_geheel_in_scope, imports_voor
 
 BEHEER = "kandidaten.add_import"
 ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
+# A preview older than this says how long it has been waiting: unconfirmed previews pile up otherwise.
+VOORBEELD_OUD_NA = datetime.timedelta(minutes=10)
 STAND_BRON = {
     "opgegeven": "zoals opgegeven bij de import",
     "bestand": "uit de titelregels van het bestand",
@@ -77,8 +79,8 @@ class ConfirmForm(forms.Form):
         typed = re.sub(r"[\s.]", "", self.cleaned_data["verdwenen"])  # "4.357" and " 4357 " are 4357 too
         if self.gone_total and typed != str(self.gone_total):
             raise forms.ValidationError(
-                f"Typ {self.gone_total} om te bevestigen dat {self.gone_total} records als 'niet meer in de bron' "
-                "worden gemarkeerd; klopt dat niet, annuleer dan deze import."
+                f"Typ {self.gone_total} om te bevestigen dat er {self.gone_total} als 'niet meer in de bron' worden "
+                "gemarkeerd; klopt dat niet, annuleer dan deze import."
             )
         return typed
 
@@ -227,6 +229,7 @@ def _detail_context(request, record):
         "sheet_errors": [error for sheet in typed for error in sheet.get("sheet_errors", [])],
         "busy": record.status in Import.LOPEND + Import.WACHTEND,
         "wachtrij_traag": _wachtrij_traag(record),
+        "wacht_op_bevestiging": timezone.now() - record.aangemaakt > VOORBEELD_OUD_NA,
         "geheel_in_scope": import_geheel_in_scope(request.user, record),
         "has_errorbook": errors_path(record).exists(),
         "has_file": record.heeft_bestand,
@@ -272,5 +275,5 @@ def _row(record):
         "changed": sum(s["changed"] for s in sheets),
         "gone": sum(s["gone"] for s in sheets),
         "rows": sum(s["rows"] for s in sheets),
-        "wacht": record.status == Import.Status.VOORBEELD,
+        "wacht": record.status == Import.Status.VOORBEELD and timezone.now() - record.aangemaakt > VOORBEELD_OUD_NA,
     }

@@ -58,7 +58,7 @@ def test_a_wrong_number_is_a_400_that_says_what_to_type_and_starts_nothing(logge
     response = confirm(logged_in(beheerder), record, verdwenen="3716")
     assert response.status_code == 400
     content = response.content.decode()
-    assert "Typ 3713 om te bevestigen dat 3713 records" in content
+    assert "Typ 3713 om te bevestigen dat er 3713 als" in content
     assert 'aria-invalid="true"' in content and "autofocus" in content
     assert calls == []
     record.refresh_from_db()

@@ -61,8 +61,11 @@ def test_start_runs_server_and_worker_and_one_interrupt_stops_both(tmp_path):
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     port = free_port()
+    # Started as a shell starts a background job: SIGINT ignored, which its children inherit.
     launcher = subprocess.Popen([sys.executable, "manage.py", "start", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    children = []
     try:
         assert wait_for(lambda: answers(f"http://127.0.0.1:{port}/inloggen/")), "the web server answers"
         children = children_of(launcher.pid)
@@ -74,6 +77,9 @@ def test_start_runs_server_and_worker_and_one_interrupt_stops_both(tmp_path):
             assert wait_for(lambda pid=pid: group_empty(pid), seconds=5), pid
         output = launcher.stdout.read()
         assert "Starting worker" in output and "Stoppen" in output
-    finally:
+    finally:  # whatever failed: nothing this test started keeps running
+        for pid, _ in children:
+            if not group_empty(pid):
+                os.killpg(pid, signal.SIGKILL)
         if launcher.poll() is None:
             launcher.kill()

@@ -234,12 +234,17 @@ def test_an_unreadable_file_is_deleted_after_its_preview(logged_in, beheerder, t
     assert "upload het opnieuw" in page(client, "detail", record)
 
 
+def uploaded_31_minutes_ago(client, path):
+    upload(client, path)
+    record = latest()
+    Import.objects.filter(pk=record.pk).update(aangemaakt=timezone.now() - datetime.timedelta(minutes=31))
+    return record
+
+
 def test_a_preview_confirmed_31_minutes_after_upload_applies_when_the_data_did_not_change(logged_in, beheerder,
                                                                                         tmp_path):
     client = logged_in(beheerder)
-    upload(client, kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")]))
-    record = latest()
-    Import.objects.filter(pk=record.pk).update(aangemaakt=timezone.now() - datetime.timedelta(minutes=31))
+    record = uploaded_31_minutes_ago(client, kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")]))
     detail = page(client, "detail", record)
     assert "Afgebroken" not in detail and "wacht 31\xa0minuten op uw bevestiging" in detail
     client.post(reverse("imports:bevestigen", args=[record.uuid]))
@@ -251,9 +256,7 @@ def test_a_preview_confirmed_31_minutes_after_upload_applies_when_the_data_did_n
 def test_a_preview_confirmed_31_minutes_after_upload_is_refused_when_the_data_changed(logged_in, beheerder,
                                                                                     tmp_path):
     client = logged_in(beheerder)
-    upload(client, kandidaten_xlsx(tmp_path / "a.xlsx", [kandidaat_row("1")]))
-    late = latest()
-    Import.objects.filter(pk=late.pk).update(aangemaakt=timezone.now() - datetime.timedelta(minutes=31))
+    late = uploaded_31_minutes_ago(client, kandidaten_xlsx(tmp_path / "a.xlsx", [kandidaat_row("1")]))
     upload(client, kandidaten_xlsx(tmp_path / "b.xlsx", [kandidaat_row("2", gemeente="Heerde")]))
     client.post(reverse("imports:bevestigen", args=[latest().uuid]))
     client.post(reverse("imports:bevestigen", args=[late.uuid]))
@@ -275,7 +278,7 @@ def test_mass_gone_needs_the_number_typed_and_a_wrong_number_says_what_to_type(l
     assert "Typ 3 om te bevestigen" in detail and "3 van de 4 kandidaten" in detail
     response = client.post(reverse("imports:bevestigen", args=[record.uuid]), {"verdwenen": "4"})
     assert response.status_code == 400
-    assert "Typ 3 om te bevestigen dat 3 records" in response.content.decode()
+    assert "Typ 3 om te bevestigen dat er 3 als" in response.content.decode()
     response = client.post(reverse("imports:bevestigen", args=[record.uuid]), {"verdwenen": ""})
     assert response.status_code == 400
     assert Kandidaat.objects.in_bron().count() == 4

@@ -2,9 +2,10 @@
 
 Imports are previewed and applied by a worker process (`db_worker`, kandidaten.importing.background); without
 one an upload waits in the queue for ever. Each child runs in a process group of its own, so one Ctrl+C here
-reaches the whole of each (runserver's reloader and its child included): the first asks both to stop (the
-worker finishes the import it is applying, if any), a second breaks that import off (it is rolled back and
-ends as "afgebroken"), a third kills. If either child stops by itself, the other is stopped too.
+reaches the whole of each (runserver's reloader and its child included) as SIGTERM (SIGINT may be ignored by a
+child started in the background): the first asks both to stop (the worker finishes the import it is applying,
+if any), a second breaks that import off (it is rolled back and ends as "afgebroken"), a third kills. If
+either child stops by itself, the other is stopped too.
 """
 
 import os
@@ -38,10 +39,11 @@ class Command(BaseCommand):
             f"Webserver (http://{adres}) en importverwerker gestart; stoppen met Ctrl+C "
             f"(pid {', '.join(str(p.pid) for p in self.processes.values())})."
         )
+        self.stdout.flush()
         first_to_end = self._wait_for_any()
         if not self.stop_requests:
             self.stderr.write(f"De {first_to_end} is gestopt; de rest wordt ook gestopt.")
-            self._signal_all(signal.SIGINT)
+            self._signal_all(signal.SIGTERM)
         for process in self.processes.values():
             process.wait()
         code = self.processes[first_to_end].returncode
@@ -59,7 +61,8 @@ class Command(BaseCommand):
         if self.stop_requests == 1:
             self.stdout.write("Stoppen… (een import die nu wordt toegepast, wordt eerst afgemaakt; nogmaals Ctrl+C "
                               "breekt hem af)")
-        self._signal_all(signal.SIGINT if self.stop_requests < 3 else signal.SIGKILL)
+            self.stdout.flush()
+        self._signal_all(signal.SIGTERM if self.stop_requests < 3 else signal.SIGKILL)
 
     def _signal_all(self, signum):
         for process in self.processes.values():
