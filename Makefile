@@ -18,7 +18,7 @@ CHROMIUM ?= /usr/bin/chromium
 .PHONY: help run serve test test-sqlite test-postgres lint checks chromium bench loadtest demo clean
 
 help:
-	@echo "make run    – installeren, database klaarzetten, demodata laden en serveren op http://127.0.0.1:8000"
+	@echo "make run    – installeren, database klaarzetten, demodata laden en serveren op http://127.0.0.1:8000 (met importverwerker)"
 	@echo "make test   – alle controles en tests (SQLite, en PostgreSQL als die draait)"
 	@echo "make bench  – prestatiemetingen (zie docs/performance.md)"
 	@echo "make serve  – productie: gunicorn en de taakverwerker (zie docs/productie.md)"
@@ -43,7 +43,7 @@ run: $(VENV)/.run-deps
 	DJANGO_DEBUG=1 $(PY) manage.py demodata --if-empty
 	@echo ""
 	@echo "Kandidatenoverzicht draait op http://127.0.0.1:8000  (stoppen: Ctrl+C)"
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 $(PY) manage.py start 127.0.0.1:8000
 
 # Debian's chromium for the browser tests; installed when missing and we may (root, apt).
 chromium:

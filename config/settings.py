@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "kandidaten",
 ]
 
@@ -229,6 +230,16 @@ IMPORT_MAX_ROWS_PER_SHEET = env_int("IMPORT_MAX_ROWS_PER_SHEET", 500_000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_MB", 1024) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Previews and applies of imports run as tasks (kandidaten.importing.background) in a worker process
+# (`manage.py db_worker`; `make run` starts it beside the server). Tests run them inline.
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if RUNNING_TESTS
+        else "django_tasks_db.backend.DatabaseBackend"
+    }
+}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

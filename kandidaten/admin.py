@@ -18,6 +18,7 @@ from .models import (
     Plaatsing,
     Traject,
 )
+from .scoping import imports_voor
 
 
 @admin.register(Gebruiker)
@@ -123,7 +124,11 @@ class PlaatsingAdmin(ItemAdmin):
 class ImportAdmin(admin.ModelAdmin):
     list_display = ("aangemaakt", "bestandsnaam", "gebruikersnaam", "status")
     list_filter = ("status",)
-    readonly_fields = [f.name for f in Import._meta.fields]
+    # Everything read-only; not where the server keeps the upload (no server paths on any screen).
+    fields = readonly_fields = [f.name for f in Import._meta.fields if f.name != "bestand"] + ["gemeenten"]
+
+    def get_queryset(self, request):
+        return imports_voor(request.user, super().get_queryset(request))
 
     def has_add_permission(self, request):
         return False

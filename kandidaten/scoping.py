@@ -5,7 +5,9 @@ these functions. A user sees the clients of the gemeenten assigned to them;
 no gemeenten means no clients; a superuser sees everything.
 """
 
-from .models import Gemeente, Kandidaat, Module, Plaatsing, Traject
+from django.db.models import Q
+
+from .models import Gemeente, Import, Kandidaat, Module, Plaatsing, Traject
 
 
 def gemeenten_voor(user):
@@ -37,6 +39,30 @@ def items_voor(user, model_or_queryset):
     if user.is_superuser:
         return queryset
     return queryset.filter(kandidaat__gemeente__in=user.gemeenten.all())
+
+
+def imports_voor(user, queryset=None):
+    """Imports the user may see: their own, and those that concern one of their gemeenten.
+
+    An import concerns the gemeenten of its file's rows (at upload: the importing user's). System imports (the
+    command line without --user) have no user: only superusers see them, unless they concern the user's
+    gemeenten."""
+    queryset = Import.objects.all() if queryset is None else queryset
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    concerning = Import.gemeenten.through.objects.filter(gemeente__in=user.gemeenten.all()).values("import_id")
+    return queryset.filter(Q(gebruiker=user) | Q(pk__in=concerning))
+
+
+def import_geheel_in_scope(user, record):
+    """Whether the user may act on an import and see its rows (error workbook, samples): their own import, or
+    every gemeente it concerns is theirs. Seeing an import only needs one shared gemeente (imports_voor)."""
+    if user.is_superuser or record.gebruiker_id == user.pk:
+        return True
+    concerned = record.gemeenten.all()
+    return concerned.exists() and not concerned.exclude(pk__in=user.gemeenten.all()).exists()
 
 
 ITEM_MODELS = {"trajecten": Traject, "modules": Module, "plaatsingen": Plaatsing}

@@ -1,11 +1,13 @@
 """The import record and the per-client change history it writes."""
 
 import datetime
+import re
 import uuid
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 def upload_path(instance, filename):
@@ -13,20 +15,44 @@ def upload_path(instance, filename):
     return f"imports/{instance.uuid}.upload"
 
 
-# An import still "bezig" after this long belongs to a process that died: the import page says so.
-STALE_AFTER = datetime.timedelta(minutes=30)
+# While a worker previews or applies an import it touches the import's heartbeat file this often
+# (kandidaten.importing.background); an import "bezig" whose heartbeat is older than STIL_NA belongs to a
+# process that is gone. A file, not a database write: on SQLite the import's own transaction holds the write
+# lock, and every server process that can read the upload can read the file's time.
+HARTSLAG_INTERVAL = datetime.timedelta(seconds=5)
+STIL_NA = datetime.timedelta(seconds=60)
+# An import waiting this long in the queue has not been picked up: the page says the worker may not run.
+WACHTRIJ_TRAAG_NA = datetime.timedelta(minutes=2)
+
+# Absolute paths (POSIX or Windows) in a message: only the last part is shown, never where the server keeps it.
+_PAD = re.compile(r"""(?<![\w.])(?:[A-Za-z]:)?(?:[\\/][^\\/\s'"]+)+[\\/]([^\\/\s'"]+)""")
+
+
+def zonder_paden(text, *full_names):
+    for name in full_names:
+        if name:
+            text = text.replace(name, PureWindowsPath(name).name)
+    return _PAD.sub(r"\1", text)
 
 
 class Import(models.Model):
     class Status(models.TextChoices):
-        GEUPLOAD = "geupload", "Geüpload"
+        GEUPLOAD = "geupload", "In de wachtrij"
         BEZIG = "bezig", "Bezig met lezen"
         VOORBEELD = "voorbeeld", "Voorbeeld klaar"
+        BEVESTIGD = "bevestigd", "Bevestigd, in de wachtrij"
         TOEPASSEN = "toepassen", "Bezig met toepassen"
         TOEGEPAST = "toegepast", "Toegepast"
         GEWEIGERD = "geweigerd", "Geweigerd"
         MISLUKT = "mislukt", "Mislukt"
         ONGEWIJZIGD = "ongewijzigd", "Niets gewijzigd"
+        GEANNULEERD = "geannuleerd", "Geannuleerd"
+        AFGEBROKEN = "afgebroken", "Afgebroken"
+
+    # Waiting for a worker; being worked on by one (heartbeat); done for good (files deleted).
+    WACHTEND = (Status.GEUPLOAD, Status.BEVESTIGD)
+    LOPEND = (Status.BEZIG, Status.TOEPASSEN)
+    AFGESLOTEN = (Status.TOEGEPAST, Status.ONGEWIJZIGD, Status.GEANNULEERD, Status.MISLUKT, Status.AFGEBROKEN)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     gebruiker = models.ForeignKey(
@@ -54,6 +80,12 @@ class Import(models.Model):
     rijen_totaal = models.PositiveIntegerField(default=0)
     # What the data looked like when the preview was made; a confirm is refused if it changed.
     data_versie = models.CharField(max_length=64, blank=True)
+    # Who may see it (kandidaten.scoping.imports_voor): at upload the importing user's gemeenten, after a
+    # preview or apply the gemeenten of the file's rows.
+    gemeenten = models.ManyToManyField("kandidaten.Gemeente", blank=True, related_name="+")
+    # The queued task's id (django.tasks), to tell a task that waits from one that is lost.
+    taak_id = models.CharField(max_length=64, blank=True)
+    wachtrij_sinds = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-aangemaakt"]
@@ -63,9 +95,58 @@ class Import(models.Model):
     def __str__(self):
         return f"{self.bestandsnaam} ({self.aangemaakt:%d-%m-%Y %H:%M})" if self.aangemaakt else self.bestandsnaam
 
+    def save(self, *args, **kwargs):
+        """The user's file name, never a server path: the command line passes the path it was given."""
+        name = PureWindowsPath(self.bestandsnaam).name  # both / and \ separate folders
+        if name != self.bestandsnaam:
+            self._volledige_naam = self.bestandsnaam
+            self.bestandsnaam = name
+        self.melding = zonder_paden(self.melding, getattr(self, "_volledige_naam", ""))
+        super().save(*args, **kwargs)
+
     def bijbestand(self, suffix):
         """A file of this import beside its upload (error file, progress): named by uuid, never by the user."""
         return Path(settings.MEDIA_ROOT) / "imports" / f"{self.uuid}.{suffix}"
+
+    def wis_bestanden(self):
+        """Delete every file of this import (upload, error file, progress, heartbeat); the row stays.
+
+        The hash, counts and preview summary are kept. Also for the retention job: old previews go this way."""
+        for path in (Path(settings.MEDIA_ROOT) / "imports").glob(f"{self.uuid}.*"):
+            path.unlink(missing_ok=True)
+        if self.bestand:
+            self.bestand = ""
+            Import.objects.filter(pk=self.pk).update(bestand="")
+
+    @property
+    def heeft_bestand(self):
+        return bool(self.bestand) and Path(self.bestand.path).exists()
+
+    def hartslag_path(self):
+        return self.bijbestand("hartslag")
+
+    def geef_hartslag(self):
+        target = self.hartslag_path()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.touch()
+
+    def laatste_hartslag(self):
+        try:
+            stamp = self.hartslag_path().stat().st_mtime
+        except OSError:
+            return None
+        return datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC)
+
+    def is_stil(self):
+        """Being worked on, but no heartbeat for STIL_NA: the worker process that had it is gone."""
+        last = self.laatste_hartslag()
+        return self.status in self.LOPEND and (last is None or timezone.now() - last > STIL_NA)
+
+    @classmethod
+    def er_wordt_toegepast(cls):
+        """Whether an import is writing right now (its transaction may hold SQLite's write lock)."""
+        applying = cls.objects.filter(status=cls.Status.TOEPASSEN).only("uuid", "status")
+        return any(not record.is_stil() for record in applying)
 
     def voortgang_path(self):
         return self.bijbestand("voortgang")

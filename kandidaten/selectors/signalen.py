@@ -23,10 +23,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.utils import timezone
 
 from kandidaten.models import Datastand, Import, Kandidaat, Module, PaneelTelling, Plaatsing, Traject
-from kandidaten.models.imports import STALE_AFTER
 from kandidaten.scoping import gemeenten_voor, items_voor, kandidaten_voor
 
 logger = logging.getLogger(__name__)
@@ -294,7 +292,7 @@ def bewaarde_tellingen(user, peildatum, gemeente=None):
 
 def _bewaar(peildatum, generatie, per_gemeente):
     """Store counts; best effort: a page never fails or waits because they could not be stored."""
-    if Import.objects.filter(status=Import.Status.TOEPASSEN, aangemaakt__gt=timezone.now() - STALE_AFTER).exists():
+    if Import.er_wordt_toegepast():
         return  # an import is writing: its data generation is about to change, and SQLite would wait for it
     rijen = [
         PaneelTelling(peildatum=peildatum, generatie=generatie, gemeente_id=pk, tellingen=tellingen)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("nieuw/", views.nieuw, name="nieuw"),
     path("<uuid:uuid>/", views.detail, name="detail"),
     path("<uuid:uuid>/bevestigen/", views.bevestigen, name="bevestigen"),
+    path("<uuid:uuid>/annuleren/", views.annuleren, name="annuleren"),
     path("<uuid:uuid>/opnieuw/", views.opnieuw, name="opnieuw"),
     path("<uuid:uuid>/fouten.xlsx", views.fouten, name="fouten"),
 ]

@@ -1,10 +1,12 @@
-"""Import pages (Functioneel beheer): upload → preview → confirm → result, history, error workbook.
+"""Import pages (Functioneel beheer): upload → preview → confirm or cancel → result, history, error workbook.
 
-Thin shells around kandidaten.importing.import_file; the slow steps run through
-importing.background and report progress from the Import row.
+Thin shells: the slow steps run as tasks (kandidaten.importing.background) and the page reports their
+progress. Every page is scoped (kandidaten.scoping.imports_voor): an import out of scope is a 404.
 """
 
+import datetime
 import hashlib
+import re
 
 from django import forms
 from django.conf import settings
@@ -16,13 +18,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kandidaten.importing import TYPES, background, errors_path, import_file, mass_gone
+from kandidaten.importing import TYPES, background, errors_path, mass_gone
 from kandidaten.importing.errorbook import load_errors, write_errorbook
 from kandidaten.models import AuditEvent, Import
-from kandidaten.models.imports import STALE_AFTER
+from kandidaten.models.imports import WACHTRIJ_TRAAG_NA
+from kandidaten.scoping import import_geheel_in_scope, imports_voor
 
 BEHEER = "kandidaten.add_import"
 ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
+# A preview older than this says how long it has been waiting: unconfirmed previews pile up otherwise.
+VOORBEELD_OUD_NA = datetime.timedelta(minutes=10)
+STAND_BRON = {
+    "opgegeven": "zoals opgegeven bij de import",
+    "bestand": "uit de titelregels van het bestand",
+    "importdag": "de dag van de import: het bestand noemt geen datum",
+}
 
 
 class UploadForm(forms.Form):
@@ -50,24 +60,50 @@ class UploadForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    overslaan = forms.BooleanField(required=False)
-    verdwenen = forms.BooleanField(required=False)
+    """Confirming a preview: skip the invalid rows, type the number of records that go, the stand."""
 
-    def __init__(self, *args, error_rows=0, gone_sheets=(), **kwargs):
+    overslaan = forms.BooleanField(required=False)
+    verdwenen = forms.CharField(required=False, max_length=20)
+    stand = forms.DateField(required=False, input_formats=["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"],
+                            error_messages={"invalid": "Vul de stand in als dd-mm-jjjj, bijvoorbeeld 30-06-2025."})
+
+    def __init__(self, *args, error_rows=0, gone_total=0, stand=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.gone_total, self.stand_found = gone_total, stand
         self.fields["overslaan"].required = bool(error_rows)
-        self.fields["verdwenen"].required = bool(gone_sheets)
         self.fields["overslaan"].error_messages["required"] = (
             "Vink aan dat de foute rijen worden overgeslagen, of verbeter het bestand."
         )
-        self.fields["verdwenen"].error_messages["required"] = (
-            "Vink aan dat u dit grote aantal 'niet meer in de bron' bevestigt."
-        )
+
+    def clean_verdwenen(self):
+        typed = re.sub(r"[\s.]", "", self.cleaned_data["verdwenen"])  # "4.357" and " 4357 " are 4357 too
+        if self.gone_total and typed != str(self.gone_total):
+            raise forms.ValidationError(
+                f"Typ {self.gone_total} om te bevestigen dat er {self.gone_total} als 'niet meer in de bron' worden "
+                "gemarkeerd; klopt dat niet, annuleer dan deze import."
+            )
+        return typed
+
+    def clean_stand(self):
+        stand = self.cleaned_data["stand"]
+        if self.stand_found and stand is None:
+            raise forms.ValidationError("Vul de stand in als dd-mm-jjjj, bijvoorbeeld 30-06-2025.")
+        if stand and not 1900 <= stand.year <= 2100:
+            raise forms.ValidationError("De stand moet tussen 1900 en 2100 liggen.")
+        return stand
+
+    def gewijzigde_stand(self):
+        """The stand the user typed, if it differs from the one the preview found (else the import keeps it)."""
+        stand = self.cleaned_data.get("stand")
+        return stand if self.stand_found and stand != self.stand_found else None
 
 
 @permission_required(BEHEER, raise_exception=True)
 def lijst(request):
-    page = Paginator(Import.objects.select_related("gebruiker"), 50).get_page(request.GET.get("pagina"))
+    records = imports_voor(request.user, Import.objects.select_related("gebruiker"))
+    page = Paginator(records, 50).get_page(request.GET.get("pagina"))
+    for record in page:
+        background.sluit_als_gestopt(record)
     return render(request, "kandidaten/imports/lijst.html", {"page": page, "rows": [_row(i) for i in page]})
 
 
@@ -75,99 +111,92 @@ def lijst(request):
 def nieuw(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["bestand"]
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
-        record = Import(
-            gebruiker=request.user,
-            gebruikersnaam=request.user.username,
-            bestandsnaam=upload.name[:255],
-            bestand_sha256=digest.hexdigest(),
-            bestand_grootte=upload.size,
-            status=Import.Status.BEZIG,
-            voorbeeld={"soort": form.cleaned_data["soort"]} if form.cleaned_data["soort"] else {},
-        )
-        record.bestand.save("upload", upload, save=False)  # upload_to names it imports/<uuid>.upload
-        record.save()
-        background.run(preview, record.pk)
+        record = _bewaar_upload(request.user, form.cleaned_data["bestand"], form.cleaned_data["soort"])
+        background.start_voorbeeld(record)
         return redirect("imports:detail", uuid=record.uuid)
     return render(request, "kandidaten/imports/nieuw.html", {"form": form, "types": TYPES.values()})
 
 
-def preview(pk):
-    record = Import.objects.get(pk=pk)
-    import_file(
-        record.bestand.path, user=record.gebruiker, original_name=record.bestandsnaam,
-        export_type=record.voorbeeld.get("soort") or None, dry_run=True, import_record=record,
+def _bewaar_upload(user, upload, soort):
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    record = Import(
+        gebruiker=user,
+        gebruikersnaam=user.username,
+        bestandsnaam=upload.name[:255],
+        bestand_sha256=digest.hexdigest(),
+        bestand_grootte=upload.size,
+        status=Import.Status.GEUPLOAD,
+        voorbeeld={"soort": soort} if soort else {},
     )
-
-
-def apply(pk, *, skip_invalid, confirm_mass_gone):
-    record = Import.objects.get(pk=pk)
-    outcome = import_file(
-        record.bestand.path, user=record.gebruiker, original_name=record.bestandsnaam,
-        export_type=record.voorbeeld.get("soort") or None, skip_invalid=skip_invalid,
-        confirm_mass_gone=confirm_mass_gone, import_record=record, expected_version=record.data_versie,
-    )
-    record.refresh_from_db()
-    if outcome.status == "applied":
-        # Personal data is kept no longer than needed: the applied file goes, its hash and counts stay.
-        record.bestand.delete(save=True)
-    AuditEvent.record(record.gebruiker, AuditEvent.Actie.IMPORT, f"Import {record.bestandsnaam}: {record.melding}",
-                      aantal_rijen=record.rijen_toegepast)
+    record.bestand.save("upload", upload, save=False)  # upload_to names it imports/<uuid>.upload
+    record.save()
+    record.gemeenten.set(user.gemeenten.all())  # until the preview knows the file's own gemeenten
+    return record
 
 
 @permission_required(BEHEER, raise_exception=True)
 def detail(request, uuid):
-    record = get_object_or_404(Import, uuid=uuid)
-    context = _detail_context(record)
+    record = _in_scope(request, uuid)
+    background.sluit_als_gestopt(record)
     template = "kandidaten/imports/detail.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#inhoud"
         # The page polls every 2 s while an import runs: that keeps no one logged in, and writes nothing
         # (a write would wait for the running import's lock on SQLite).
         request.verleng_sessie = False
-    return render(request, template, context)
+    return render(request, template, _detail_context(request, record))
 
 
 @require_POST
 @permission_required(BEHEER, raise_exception=True)
 def bevestigen(request, uuid):
-    record = get_object_or_404(Import, uuid=uuid)
-    if record.status != Import.Status.VOORBEELD or not record.bestand:
+    record = _in_scope(request, uuid, acting=True)
+    if record.status != Import.Status.VOORBEELD or not record.heeft_bestand:
         messages.warning(request, "Deze import kan niet (meer) worden bevestigd.")
         return redirect("imports:detail", uuid=record.uuid)
-    context = _detail_context(record)
-    form = ConfirmForm(request.POST, error_rows=context["error_rows"], gone_sheets=context["gone_sheets"])
+    context = _detail_context(request, record)
+    form = ConfirmForm(request.POST, **_confirm_form_options(context))
     if not form.is_valid():
         context["confirm_form"] = form
         return render(request, "kandidaten/imports/detail.html", context, status=400)
-    Import.objects.filter(pk=record.pk).update(status=Import.Status.TOEPASSEN, rijen_gelezen=0)
-    background.run(apply, record.pk, skip_invalid=form.cleaned_data["overslaan"],
-                   confirm_mass_gone=form.cleaned_data["verdwenen"])
+    started = background.start_toepassen(
+        record, overslaan=form.cleaned_data["overslaan"], verdwenen_bevestigd=bool(context["gone_total"]),
+        stand=form.gewijzigde_stand(),
+    )
+    if not started:
+        messages.warning(request, "Deze import is intussen al bevestigd of geannuleerd.")
+    return redirect("imports:detail", uuid=record.uuid)
+
+
+@require_POST
+@permission_required(BEHEER, raise_exception=True)
+def annuleren(request, uuid):
+    record = _in_scope(request, uuid, acting=True)
+    if background.annuleer(record, request.user):
+        messages.success(request, "De import is geannuleerd; het bestand is verwijderd. Er is niets gewijzigd.")
+    else:
+        messages.warning(request, "Deze import kan niet (meer) worden geannuleerd.")
     return redirect("imports:detail", uuid=record.uuid)
 
 
 @require_POST
 @permission_required(BEHEER, raise_exception=True)
 def opnieuw(request, uuid):
-    record = get_object_or_404(Import, uuid=uuid)
-    if not record.bestand or record.status in (Import.Status.TOEGEPAST, Import.Status.ONGEWIJZIGD):
+    record = _in_scope(request, uuid, acting=True)
+    if not record.heeft_bestand or not background.start_voorbeeld(record, van=Import.Status.GEWEIGERD):
         messages.warning(request, "Van deze import is geen bestand meer om opnieuw te bekijken.")
-        return redirect("imports:detail", uuid=record.uuid)
-    Import.objects.filter(pk=record.pk).update(status=Import.Status.BEZIG, rijen_gelezen=0)
-    background.run(preview, record.pk)
     return redirect("imports:detail", uuid=record.uuid)
 
 
 @permission_required(BEHEER, raise_exception=True)
 def fouten(request, uuid):
-    record = get_object_or_404(Import, uuid=uuid)
+    record = _in_scope(request, uuid, acting=True)
     payload = load_errors(errors_path(record))
     if not payload:
-        raise Http404("Deze import heeft geen foutenbestand.")
+        raise Http404("Deze import heeft geen foutenbestand (meer).")
     spool, count = write_errorbook(payload)
     AuditEvent.record(request, AuditEvent.Actie.EXPORT, f"Foutenbestand import {record.bestandsnaam}",
                       aantal_rijen=count)
@@ -176,26 +205,66 @@ def fouten(request, uuid):
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def _detail_context(record):
+def _in_scope(request, uuid, *, acting=False):
+    """The import, if the user may see it (and, `acting`, act on it and see its rows); else 404."""
+    record = get_object_or_404(imports_voor(request.user, Import.objects.select_related("gebruiker")), uuid=uuid)
+    if acting and not import_geheel_in_scope(request.user, record):
+        raise Http404("Deze import betreft ook gemeenten buiten uw gemeenten.")
+    return record
+
+
+def _detail_context(request, record):
     sheets = record.voorbeeld.get("sheets", [])
     typed = [sheet for sheet in sheets if sheet.get("type")]
     error_rows = sum(sheet.get("error_rows", 0) for sheet in typed)
-    busy = record.status in (Import.Status.BEZIG, Import.Status.TOEPASSEN, Import.Status.GEUPLOAD)
+    gone_sheets = mass_gone(typed)
     return {
         "record": record,
-        "sheets": sheets,
         "typed_sheets": typed,
         "ignored_sheets": [sheet for sheet in sheets if not sheet.get("type")],
         "error_rows": error_rows,
         "valid_rows": sum(sheet.get("rows", 0) for sheet in typed) - error_rows,
-        "gone_sheets": mass_gone(typed),
-        "busy": busy,
-        "stale": busy and timezone.now() - record.aangemaakt > STALE_AFTER,
+        "gone_sheets": [_gone_sheet(sheet) for sheet in gone_sheets],
+        "gone_total": sum(sheet["gone"] for sheet in gone_sheets),
+        "sheet_errors": [error for sheet in typed for error in sheet.get("sheet_errors", [])],
+        "busy": record.status in Import.LOPEND + Import.WACHTEND,
+        "wachtrij_traag": _wachtrij_traag(record),
+        "wacht_op_bevestiging": timezone.now() - record.aangemaakt > VOORBEELD_OUD_NA,
+        "geheel_in_scope": import_geheel_in_scope(request.user, record),
         "has_errorbook": errors_path(record).exists(),
-        "refused": record.status in (Import.Status.GEWEIGERD, Import.Status.MISLUKT),
+        "has_file": record.heeft_bestand,
+        "stand": _stand(record),
         "confirm_form": None,
-        "type_labels": {name: t.label for name, t in TYPES.items()},
+        "kan_annuleren": background.KAN_ANNULEREN,
+        "oob_status": bool(request.htmx) and not request.htmx.history_restore_request,
     }
+
+
+def _confirm_form_options(context):
+    stand = context["stand"]
+    return {"error_rows": context["error_rows"], "gone_total": context["gone_total"],
+            "stand": stand["datum"] if stand else None}
+
+
+def _gone_sheet(sheet):
+    export_type = TYPES[sheet["type"]]
+    key_header = next(column.header for column in export_type.columns if column.field == export_type.id_field)
+    return {**sheet, "label": export_type.label, "key_header": key_header, "is_item": export_type.is_item,
+            "sample": sheet.get("gone_sample", [])}
+
+
+def _stand(record):
+    """The date the export describes, as the pipeline found it (`stand`, `stand_bron` in the preview)."""
+    iso = record.voorbeeld.get("stand")
+    if not iso:
+        return None
+    return {"datum": datetime.date.fromisoformat(iso),
+            "bron": STAND_BRON.get(record.voorbeeld.get("stand_bron"), "")}
+
+
+def _wachtrij_traag(record):
+    since = record.wachtrij_sinds or record.aangemaakt
+    return record.status in Import.WACHTEND and timezone.now() - since > WACHTRIJ_TRAAG_NA
 
 
 def _row(record):
@@ -206,4 +275,5 @@ def _row(record):
         "changed": sum(s["changed"] for s in sheets),
         "gone": sum(s["gone"] for s in sheets),
         "rows": sum(s["rows"] for s in sheets),
+        "wacht": record.status == Import.Status.VOORBEELD and timezone.now() - record.aangemaakt > VOORBEELD_OUD_NA,
     }

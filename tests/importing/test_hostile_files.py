@@ -135,7 +135,7 @@ def test_workbook_without_any_export_sheet_is_refused(tmp_path):
 def test_user_file_name_is_never_used_as_a_path(tmp_path):
     path = kandidaten_xlsx(tmp_path / "upload.bin", [kandidaat_row("1")])
     outcome = import_file(path, original_name="../../etc/passwd.xlsx", dry_run=True)
-    assert outcome.import_record.bestandsnaam == "../../etc/passwd.xlsx"
+    assert outcome.import_record.bestandsnaam == "passwd.xlsx"  # the name, never a folder (Import.save)
     assert outcome.sheets[0]["new"] == 1
 
 

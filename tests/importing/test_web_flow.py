@@ -1,36 +1,21 @@
 """The import pages: upload → preview → confirm → result, history, error workbook, permissions."""
 
+import datetime
 import io
 import uuid
 
 import openpyxl
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from kandidaten.models import AuditEvent, Import, Kandidaat
 
 from .files import kandidaat_row, kandidaten_xlsx
+from .web import files_of, latest, page, upload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def inline_imports(settings, tmp_path):
-    settings.IMPORT_IN_BACKGROUND = False
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def upload(client, path, name=None):
-    with open(path, "rb") as handle:
-        data = SimpleUploadedFile(name or path.name, handle.read())
-    response = client.post(reverse("imports:nieuw"), {"bestand": data, "soort": ""})
-    return response
-
-
-def latest():
-    return Import.objects.latest("aangemaakt")
 
 
 def test_medewerker_and_teamleider_get_403_on_every_import_page(logged_in, medewerker_epe, teamleider):
@@ -148,7 +133,9 @@ def test_progress_fragment_polls_while_busy_and_never_writes_the_session(logged_
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    record = Import.objects.create(bestandsnaam="groot.xlsx", status=Import.Status.BEZIG, rijen_gelezen=40000)
+    record = Import.objects.create(bestandsnaam="groot.xlsx", status=Import.Status.BEZIG, rijen_gelezen=40000,
+                                   gebruiker=beheerder)
+    record.geef_hartslag()  # its worker is alive
     client = logged_in(beheerder)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("imports:detail", args=[record.uuid]), headers={"HX-Request": "true"})
@@ -171,13 +158,159 @@ def test_progress_of_an_import_that_applies_shows_outside_its_transaction(logged
         seen_while_applying.append(record.voortgang_path().read_text())
         client = logged_in(beheerder)
         fragment = client.get(reverse("imports:detail", args=[record.uuid]), headers={"HX-Request": "true"})
-        seen_while_applying.append("3 rijen gelezen" in fragment.content.decode())
+        seen_while_applying.append("3 rijen verwerkt" in fragment.content.decode())
         return apply_plan(plan, record, context)
 
     monkeypatch.setattr(importing, "apply_plan", observing_apply_plan)
     path = kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1"), kandidaat_row("2"), kandidaat_row("3")])
-    record = Import.objects.create(bestandsnaam="k.xlsx", status=Import.Status.TOEPASSEN)
+    record = Import.objects.create(bestandsnaam="k.xlsx", status=Import.Status.TOEPASSEN, gebruiker=beheerder)
+    record.geef_hartslag()  # as the worker that runs it does
     outcome = importing.import_file(path, original_name="k.xlsx", import_record=record)
     assert outcome.status == "applied"
     assert seen_while_applying == ["3", True]
     assert not record.voortgang_path().exists(), "the progress file goes when the import ends"
+
+
+def test_cancel_deletes_the_files_and_keeps_the_row(logged_in, beheerder, tmp_path):
+    client = logged_in(beheerder)
+    upload(client, kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1"), kandidaat_row("2", DGR="??")]))
+    record = latest()
+    assert files_of(record) == [f"{record.uuid}.fouten.json", f"{record.uuid}.upload"]
+    assert "Import annuleren en bestand verwijderen" in page(client, "detail", record)
+    response = client.post(reverse("imports:annuleren", args=[record.uuid]))
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.status == Import.Status.GEANNULEERD
+    assert files_of(record) == [] and not record.bestand
+    assert record.bestand_sha256 and record.voorbeeld["sheets"][0]["rows"] == 2  # hash and summary stay
+    assert "Geannuleerd door beheer" in record.melding
+    client.post(reverse("imports:bevestigen", args=[record.uuid]), {"overslaan": "on"})
+    assert Kandidaat.objects.count() == 0
+    assert client.get(reverse("imports:fouten", args=[record.uuid])).status_code == 404
+    assert "Geannuleerd" in page(client, "detail", record)
+
+
+def test_applying_deletes_the_upload_and_the_error_file_but_keeps_hash_and_summary(logged_in, beheerder, tmp_path):
+    client = logged_in(beheerder)
+    upload(client, kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1"), kandidaat_row("2", DGR="??")]))
+    record = latest()
+    detail = page(client, "detail", record)
+    assert "Download hem vóór u bevestigt" in detail  # the error workbook goes with the apply
+    client.post(reverse("imports:bevestigen", args=[record.uuid]), {"overslaan": "on"})
+    record.refresh_from_db()
+    assert record.status == Import.Status.TOEGEPAST
+    assert files_of(record) == []
+    assert record.bestand_sha256 and record.voorbeeld["sheets"][0]["error_rows"] == 1
+    detail = page(client, "detail", record)
+    assert "1 foute rij is overgeslagen" in detail and "Download alle fouten" not in detail
+
+
+def test_a_failed_apply_deletes_the_files_and_says_nothing_changed(logged_in, beheerder, tmp_path, monkeypatch):
+    import kandidaten.importing as importing
+
+    def broken_apply_plan(*args):
+        raise OSError("schijf vol: /srv/kandidaten/media/imports/x.upload")
+
+    client = logged_in(beheerder)
+    upload(client, kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")]))
+    record = latest()
+    monkeypatch.setattr(importing, "apply_plan", broken_apply_plan)
+    client.post(reverse("imports:bevestigen", args=[record.uuid]))
+    record.refresh_from_db()
+    assert record.status == Import.Status.MISLUKT and files_of(record) == []
+    detail = page(client, "detail", record)
+    assert "Er is niets gewijzigd en het bestand is verwijderd" in detail
+    assert "/srv/kandidaten" not in detail  # the failure's text without the server's folders
+    assert Kandidaat.objects.count() == 0
+
+
+def test_an_unreadable_file_is_deleted_after_its_preview(logged_in, beheerder, tmp_path):
+    client = logged_in(beheerder)
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(b"%PDF-1.4 een pdf met een andere naam" + b"\0" * 200)
+    upload(client, path)
+    record = latest()
+    assert record.status == Import.Status.GEWEIGERD and files_of(record) == []
+    assert "upload het opnieuw" in page(client, "detail", record)
+
+
+def uploaded_31_minutes_ago(client, path):
+    upload(client, path)
+    record = latest()
+    Import.objects.filter(pk=record.pk).update(aangemaakt=timezone.now() - datetime.timedelta(minutes=31))
+    return record
+
+
+def test_a_preview_confirmed_31_minutes_after_upload_applies_when_the_data_did_not_change(logged_in, beheerder,
+                                                                                        tmp_path):
+    client = logged_in(beheerder)
+    record = uploaded_31_minutes_ago(client, kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")]))
+    detail = page(client, "detail", record)
+    assert "Afgebroken" not in detail and "wacht 31\xa0minuten op uw bevestiging" in detail
+    client.post(reverse("imports:bevestigen", args=[record.uuid]))
+    record.refresh_from_db()
+    assert record.status == Import.Status.TOEGEPAST
+    assert Kandidaat.objects.filter(pers_nr="1").exists()
+
+
+def test_a_preview_confirmed_31_minutes_after_upload_is_refused_when_the_data_changed(logged_in, beheerder,
+                                                                                    tmp_path):
+    client = logged_in(beheerder)
+    late = uploaded_31_minutes_ago(client, kandidaten_xlsx(tmp_path / "a.xlsx", [kandidaat_row("1")]))
+    upload(client, kandidaten_xlsx(tmp_path / "b.xlsx", [kandidaat_row("2", gemeente="Heerde")]))
+    client.post(reverse("imports:bevestigen", args=[latest().uuid]))
+    client.post(reverse("imports:bevestigen", args=[late.uuid]))
+    late.refresh_from_db()
+    assert late.status == Import.Status.GEWEIGERD and "gewijzigd sinds dit voorbeeld" in late.melding
+    assert not Kandidaat.objects.filter(pers_nr="1").exists()
+    assert late.heeft_bestand  # kept for a new preview, or a cancel
+
+
+def test_mass_gone_needs_the_number_typed_and_a_wrong_number_says_what_to_type(logged_in, beheerder, tmp_path):
+    client = logged_in(beheerder)
+    rows = [kandidaat_row(str(n)) for n in range(1, 5)]
+    upload(client, kandidaten_xlsx(tmp_path / "alle.xlsx", rows))
+    client.post(reverse("imports:bevestigen", args=[latest().uuid]))
+    # A partial file: 1 of the 4 clients of Epe. With title rows and the number stored as a number.
+    upload(client, kandidaten_xlsx(tmp_path / "deel.xlsx", [kandidaat_row(1)], title_rows=2))
+    record = latest()
+    detail = page(client, "detail", record)
+    assert "Typ 3 om te bevestigen" in detail and "3 van de 4 kandidaten" in detail
+    response = client.post(reverse("imports:bevestigen", args=[record.uuid]), {"verdwenen": "4"})
+    assert response.status_code == 400
+    assert "Typ 3 om te bevestigen dat er 3 als" in response.content.decode()
+    response = client.post(reverse("imports:bevestigen", args=[record.uuid]), {"verdwenen": ""})
+    assert response.status_code == 400
+    assert Kandidaat.objects.in_bron().count() == 4
+    client.post(reverse("imports:bevestigen", args=[record.uuid]), {"verdwenen": " 3 "})
+    record.refresh_from_db()
+    assert record.status == Import.Status.TOEGEPAST
+    assert Kandidaat.objects.in_bron().count() == 1
+
+
+def test_no_server_path_on_any_import_page(logged_in, beheerder, tmp_path, settings):
+    from django.core.management import call_command
+
+    from tests.factories import make_user
+
+    folder = tmp_path / "geheime map"
+    folder.mkdir()
+    path = kandidaten_xlsx(folder / "kandidaten.xlsx", [kandidaat_row("1"), kandidaat_row("2", DGR="??")])
+    with pytest.raises(SystemExit):  # exit code 1: the preview has a row error
+        call_command("importeer", str(path), "--dry-run", stdout=io.StringIO())
+    cli_record = latest()
+    cli_record.gemeenten.set(beheerder.gemeenten.all())
+    superuser = make_user("super", is_superuser=True)
+    superuser.is_staff = True
+    superuser.save()
+    client = logged_in(superuser)
+    upload(client, kandidaten_xlsx(tmp_path / "web.xlsx", [kandidaat_row("3")]))
+    pages = [client.get(reverse("imports:lijst")).content.decode(),
+             client.get(reverse("admin:kandidaten_import_changelist")).content.decode()]
+    for record in (cli_record, latest()):
+        pages += [page(client, "detail", record),
+                  client.get(reverse("admin:kandidaten_import_change", args=[record.pk])).content.decode()]
+    assert cli_record.bestandsnaam == "kandidaten.xlsx"
+    for content in pages:
+        assert str(tmp_path) not in content and "geheime map" not in content
+        assert str(settings.MEDIA_ROOT) not in content and ".upload" not in content

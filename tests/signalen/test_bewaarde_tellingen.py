@@ -1,6 +1,7 @@
 """The panel's stored counts (models.paneel): equal to counting now, and never read once the data changed."""
 
 import datetime
+import os
 
 import pytest
 from django.utils import timezone
@@ -150,7 +151,7 @@ def test_counts_of_an_older_generation_are_never_read_and_are_pruned(teamleider)
 
 def test_counts_are_not_stored_while_an_import_is_being_applied(teamleider):
     make_traject(make_kandidaat("Epe"), startdatum=P - 5 * DAG)
-    Import.objects.create(bestandsnaam="groot.xlsx", status=Import.Status.TOEPASSEN)
+    Import.objects.create(bestandsnaam="groot.xlsx", status=Import.Status.TOEPASSEN).geef_hartslag()
     assert aantallen(teamleider)[("trajecten", "actief")] == 1
     assert not PaneelTelling.objects.exists()
 
@@ -158,7 +159,9 @@ def test_counts_are_not_stored_while_an_import_is_being_applied(teamleider):
 def test_an_import_left_applying_by_a_dead_process_does_not_stop_storing(teamleider):
     make_traject(make_kandidaat("Epe"), startdatum=P - 5 * DAG)
     stuck = Import.objects.create(bestandsnaam="groot.xlsx", status=Import.Status.TOEPASSEN)
-    Import.objects.filter(pk=stuck.pk).update(aangemaakt=timezone.now() - datetime.timedelta(hours=2))
+    stuck.geef_hartslag()
+    last_beat = (timezone.now() - datetime.timedelta(minutes=5)).timestamp()
+    os.utime(stuck.hartslag_path(), (last_beat, last_beat))  # its worker stopped beating five minutes ago
     aantallen(teamleider)
     assert PaneelTelling.objects.exists()
 
@@ -201,7 +204,6 @@ def test_an_import_that_changed_data_counts_todays_panel_ahead(tmp_path, django_
 def test_a_confirmed_web_import_counts_todays_panel_ahead(logged_in, settings, tmp_path):
     from django.urls import reverse
 
-    settings.IMPORT_IN_BACKGROUND = False
     settings.MEDIA_ROOT = tmp_path / "media"
     beheer = make_user("beheer.paneel", "Functioneel beheer", gemeenten=["Epe"])
     client = logged_in(beheer)

@@ -1,0 +1,73 @@
+"""`manage.py start [ADRES]`: the development server and the import worker together (what `make run` runs).
+
+Imports are previewed and applied by a worker process (`db_worker`, kandidaten.importing.background); without
+one an upload waits in the queue for ever. Each child runs in a process group of its own, so one Ctrl+C here
+reaches the whole of each (runserver's reloader and its child included) as SIGTERM (SIGINT may be ignored by a
+child started in the background): the first asks both to stop (the worker finishes the import it is applying,
+if any), a second breaks that import off (it is rolled back and ends as "afgebroken"), a third kills. If
+either child stops by itself, the other is stopped too.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Start de webserver en de importverwerker samen; Ctrl+C stopt beide."
+
+    def add_arguments(self, parser):
+        parser.add_argument("adres", nargs="?", default="127.0.0.1:8000", help="adres:poort van de webserver")
+
+    def handle(self, *args, adres, **options):
+        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        children = {
+            "webserver": [*manage, "runserver", adres],
+            # No reloader: a reloaded worker would drop the import it is applying.
+            "importverwerker": [*manage, "db_worker", "--no-reload", "--no-startup-delay"],
+        }
+        self.processes = {name: subprocess.Popen(command, start_new_session=True) for name, command in children.items()}
+        self.stop_requests = 0
+        signal.signal(signal.SIGINT, self._stop)
+        signal.signal(signal.SIGTERM, self._stop)
+        self.stdout.write(
+            f"Webserver (http://{adres}) en importverwerker gestart; stoppen met Ctrl+C "
+            f"(pid {', '.join(str(p.pid) for p in self.processes.values())})."
+        )
+        self.stdout.flush()
+        first_to_end = self._wait_for_any()
+        if not self.stop_requests:
+            self.stderr.write(f"De {first_to_end} is gestopt; de rest wordt ook gestopt.")
+            self._signal_all(signal.SIGTERM)
+        for process in self.processes.values():
+            process.wait()
+        code = self.processes[first_to_end].returncode
+        sys.exit(0 if self.stop_requests else (code or 1))
+
+    def _wait_for_any(self):
+        while True:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    return name
+            time.sleep(0.2)
+
+    def _stop(self, signum, frame):
+        self.stop_requests += 1
+        if self.stop_requests == 1:
+            self.stdout.write("Stoppen… (een import die nu wordt toegepast, wordt eerst afgemaakt; nogmaals Ctrl+C "
+                              "breekt hem af)")
+            self.stdout.flush()
+        self._signal_all(signal.SIGTERM if self.stop_requests < 3 else signal.SIGKILL)
+
+    def _signal_all(self, signum):
+        for process in self.processes.values():
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signum)
+                except ProcessLookupError:
+                    pass
