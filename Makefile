@@ -45,6 +45,13 @@ run: $(VENV)/.run-deps
 	@echo "Kandidatenoverzicht draait op http://127.0.0.1:8000  (stoppen: Ctrl+C)"
 	DJANGO_DEBUG=1 $(PY) manage.py start 127.0.0.1:8000
 
+# Production: gunicorn and the import worker (docs/productie.md). Settings from the environment: SECRET_KEY,
+# ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), BEHIND_TLS_PROXY…; SERVE_ADDRESS and WEB_CONCURRENCY as below.
+serve: $(VENV)/.run-deps
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py check --deploy --fail-level ERROR
+	$(PY) manage.py start --gunicorn --workers $${WEB_CONCURRENCY:-3} $${SERVE_ADDRESS:-127.0.0.1:8000}
+
 # Debian's chromium for the browser tests; installed when missing and we may (root, apt).
 chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \

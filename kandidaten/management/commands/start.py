@@ -1,4 +1,7 @@
-"""`manage.py start [ADRES]`: the development server and the import worker together (what `make run` runs).
+"""`manage.py start [ADRES] [--gunicorn]`: the web server and the import worker together.
+
+`make run` starts Django's development server this way; `make serve` gunicorn, the production server
+(docs/productie.md; a real installation may rather run the two as services of their own).
 
 Imports are previewed and applied by a worker process (`db_worker`, kandidaten.importing.background); without
 one an upload waits in the queue for ever. Each child runs in a process group of its own, so one Ctrl+C here
@@ -13,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -23,11 +27,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("adres", nargs="?", default="127.0.0.1:8000", help="adres:poort van de webserver")
+        parser.add_argument("--gunicorn", action="store_true", help="gunicorn in plaats van de ontwikkelserver")
+        parser.add_argument("--workers", type=int, default=3, help="aantal gunicorn-workers (met --gunicorn)")
 
     def handle(self, *args, adres, **options):
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        if options["gunicorn"]:
+            gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+            webserver = [gunicorn, "config.wsgi:application", "--bind", adres, "--workers", str(options["workers"]),
+                         "--chdir", str(settings.BASE_DIR)]
+        else:
+            webserver = [*manage, "runserver", adres]
         children = {
-            "webserver": [*manage, "runserver", adres],
+            "webserver": webserver,
             # No reloader: a reloaded worker would drop the import it is applying.
             "importverwerker": [*manage, "db_worker", "--no-reload", "--no-startup-delay"],
         }
