@@ -9,6 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -55,21 +57,31 @@ def answers(url):
         return False
 
 
-def test_start_runs_server_and_worker_and_one_interrupt_stops_both(tmp_path):
-    env = {**os.environ, "DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+DEVELOPMENT = {"DJANGO_DEBUG": "1"}
+# make serve: production settings, on loopback http (no TLS proxy here).
+PRODUCTION = {"DJANGO_DEBUG": "0", "SECRET_KEY": "test-" + "x" * 60, "ALLOWED_HOSTS": "127.0.0.1",
+              "SECURE_SSL_REDIRECT": "0"}
+
+
+@pytest.mark.parametrize(("options", "server", "environment"), [
+    ((), "runserver", DEVELOPMENT),
+    (("--gunicorn", "--workers", "2"), "gunicorn", PRODUCTION),
+], ids=["make run", "make serve"])
+def test_start_runs_server_and_worker_and_one_interrupt_stops_both(tmp_path, options, server, environment):
+    env = {**os.environ, **environment, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
            "MEDIA_ROOT": str(tmp_path / "media")}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     port = free_port()
     # Started as a shell starts a background job: SIGINT ignored, which its children inherit.
-    launcher = subprocess.Popen([sys.executable, "manage.py", "start", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    launcher = subprocess.Popen([sys.executable, "manage.py", "start", *options, f"127.0.0.1:{port}"], cwd=ROOT,
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     children = []
     try:
         assert wait_for(lambda: answers(f"http://127.0.0.1:{port}/inloggen/")), "the web server answers"
         children = children_of(launcher.pid)
-        assert sorted("runserver" in line for _, line in children) == [False, True]
+        assert sorted(server in line for _, line in children) == [False, True]
         assert any("db_worker" in line for _, line in children)
         launcher.send_signal(signal.SIGINT)  # what Ctrl+C sends
         assert launcher.wait(timeout=30) == 0
