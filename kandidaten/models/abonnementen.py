@@ -56,8 +56,12 @@ class Abonnement(models.Model):
         return f"{self.gebruiker} ({self.get_frequentie_display().lower()})"
 
     def periode_op(self, peildatum):
-        """The period `peildatum` falls in: its day for a daily subscription, its ISO week for a weekly one."""
-        if self.frequentie == self.Frequentie.DAGELIJKS:
-            return peildatum.isoformat()
-        jaar, week, _dag = peildatum.isocalendar()
-        return f"{jaar}-W{week:02d}"
+        return periode(self.frequentie, peildatum)
+
+
+def periode(frequentie, peildatum):
+    """The period `peildatum` falls in: its day for a daily subscription, its ISO week for a weekly one."""
+    if frequentie == Abonnement.Frequentie.DAGELIJKS:
+        return peildatum.isoformat()
+    jaar, week, _dag = peildatum.isocalendar()
+    return f"{jaar}-W{week:02d}"

@@ -10,5 +10,6 @@ urlpatterns = [
     path("signalen/", include(("kandidaten.urls.signalen", "signalen"))),
     path("import/", include(("kandidaten.urls.imports", "imports"))),
     path("transparantie/", transparantie.rapport, name="transparantie"),
+    path("abonnement/", include(("kandidaten.urls.abonnementen", "abonnementen"))),
     path("bewaartermijn/", bewaartermijn.voorbeeld, name="bewaartermijn"),
 ]
