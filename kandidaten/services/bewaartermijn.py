@@ -30,6 +30,8 @@ from kandidaten.selectors.signalen import SYSTEEM, add_months
 # The order of `--json` and of the beheer page.
 SOORTEN = ("kandidaten", "trajecten", "modules", "plaatsingen", "wijzigingen", "bestanden", "auditregels")
 ITEMS = {"trajecten": Traject, "modules": Module, "plaatsingen": Plaatsing}
+# Imports whose files a worker may be using right now.
+BEZIG = (Import.Status.GEUPLOAD, Import.Status.BEZIG, Import.Status.TOEPASSEN)
 
 
 def eerste_bewaarde_dag(peildatum, maanden):
@@ -114,7 +116,8 @@ def te_verwijderen_auditregels(termijnen):
 
 def te_verwijderen_bestanden(termijnen):
     """[(path, Import or None)]: the files beside imports made before the term (upload, error file, progress),
-    and files in the imports folder that belong to no import and were last written before it."""
+    except of an import that is being read or applied, and files in the imports folder that belong to no
+    import and were last written before the term."""
     map_ = Path(settings.MEDIA_ROOT) / "imports"
     if not map_.is_dir():
         return []
@@ -124,6 +127,8 @@ def te_verwijderen_bestanden(termijnen):
     gevonden = []
     for pad in paden:
         record = per_uuid.get(pad.name.split(".", 1)[0])
+        if record is not None and record.status in BEZIG:
+            continue  # being read or applied (an old preview confirmed just now): the next run decides
         if record is not None:
             verlopen = record.aangemaakt < grens
         else:

@@ -53,6 +53,15 @@ def test_files_of_imports_past_their_term_go_and_the_import_rows_stay(settings):
         "ab" * 32, "Kandidaten week 12.xlsx", 2)
 
 
+def test_files_of_an_old_import_that_is_being_applied_are_left_alone():
+    bezig = _import_met_bestanden(lokaal(2026, 1, 1))
+    Import.objects.filter(pk=bezig.pk).update(status=Import.Status.TOEPASSEN)  # confirmed just now
+    assert opschonen("--peildatum", "2026-06-15")["bestanden"] == 0
+    assert os.path.exists(bezig.bestand.path) and errors_path(bezig).exists()
+    Import.objects.filter(pk=bezig.pk).update(status=Import.Status.TOEGEPAST)
+    assert opschonen("--peildatum", "2026-06-15")["bestanden"] == 2
+
+
 def test_no_imports_folder_means_no_files_to_delete(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "leeg"
     assert opschonen("--peildatum", "2026-06-15")["bestanden"] == 0
