@@ -65,6 +65,9 @@ def instellingen(request):
             abonnement.opgezegd = None
         elif abonnement.opgezegd is None:
             abonnement.opgezegd = timezone.now()
+        if {"begeleider", "uitvoerende"} & set(form.changed_data):
+            # Other numbers: a change against the old narrowing's would mislead; the next mail starts afresh.
+            abonnement.vorige_tellingen, abonnement.vorige_peildatum = {}, None
         abonnement.save()
         messages.success(request, "Uw e-mailabonnement is opgeslagen." if abonnement.actief
                          else "U ontvangt deze e-mail niet meer.")

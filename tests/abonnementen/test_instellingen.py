@@ -100,3 +100,14 @@ def test_a_developer_machine_prints_mail_on_the_console():
                                     EMAIL_HOST="smtp.gemeente.example")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.core.mail.backends.console.EmailBackend", "http://127.0.0.1:8000"]
+
+
+def test_a_new_narrowing_starts_the_change_afresh(logged_in, medewerker_epe):
+    client = logged_in(medewerker_epe)
+    _opslaan(client, frequentie="dagelijks")
+    Abonnement.objects.update(vorige_tellingen={"profiel_nodig": 4}, vorige_peildatum="2026-06-15")
+    _opslaan(client, frequentie="wekelijks")  # same narrowing: the change since the last mail still means something
+    assert Abonnement.objects.get().vorige_tellingen == {"profiel_nodig": 4}
+    _opslaan(client, frequentie="wekelijks", uitvoerende="Alrijde B")
+    abonnement = Abonnement.objects.get()
+    assert (abonnement.vorige_tellingen, abonnement.vorige_peildatum) == ({}, None)
