@@ -12,6 +12,7 @@ from django.db import models
 from kandidaten.models import (
     AuditEvent,
     Datastand,
+    Import,
     Kandidaat,
     KandidaatWijziging,
     Module,
@@ -92,8 +93,6 @@ def test_items_and_history_go_with_their_client_and_nothing_of_another_client():
     make_plaatsing(weg, werkgever="Bakkerij De Vries", functie="Inpakker")
     item_weg_sinds(make_traject(weg), datetime.date(2023, 1, 1))
     eigen = (make_traject(blijft), make_module(blijft), make_plaatsing(blijft))
-    from kandidaten.models import Import
-
     import_run = Import.objects.create(bestandsnaam="k.xlsx")
     for kandidaat in (weg, blijft):
         KandidaatWijziging.objects.create(kandidaat=kandidaat, import_run=import_run, datum=datetime.date(2022, 5, 1),
