@@ -246,6 +246,36 @@ TASKS = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
+# Retention (docs/bewaartermijn.md): what `manage.py opschonen` deletes, and after how long.
+BEWAARTERMIJN_MAANDEN = env_int("BEWAARTERMIJN_MAANDEN", 24)  # clients (and items) no longer in the source
+IMPORT_BESTANDEN_DAGEN = env_int("IMPORT_BESTANDEN_DAGEN", 30)  # uploads and error files of an import
+AUDIT_BEWAARTERMIJN_MAANDEN = env_int("AUDIT_BEWAARTERMIJN_MAANDEN", 60)  # audit records
+
+# E-mail (docs/abonnementen.md): Django 6.1's MAILERS. A developer's machine prints mail on the console.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kandidatenoverzicht <noreply@localhost>")
+if DEBUG:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": env_int("EMAIL_PORT", 0) or None,  # None: 465 with SSL, 587 with TLS, else 25
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+                "use_ssl": env_bool("EMAIL_USE_SSL", False),
+                # A mail server that hangs must not hold the hourly run (and its claims) for long.
+                "timeout": env_int("EMAIL_TIMEOUT", 30),
+            },
+        }
+    }
+# How long the unsubscribe link in a subscription mail works.
+ABONNEMENT_AFMELDLINK_DAGEN = env_int("ABONNEMENT_AFMELDLINK_DAGEN", 60)
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,7 +1,8 @@
 """The three roles as Django groups, with their permissions (DOMAIN.md, "Who uses it").
 
 Created by a data migration; `sync_roles` can be run again after a release
-adds permissions (it only adds what is missing from each group's list).
+adds permissions (it only adds what is missing from each group's list): a
+migration that adds a permission calls it (0011).
 """
 
 MEDEWERKER = "Medewerker"
@@ -38,6 +39,7 @@ _BEHEER_PERMS = _MEDEWERKER_PERMS + [
     "delete_doelgroepregistertotaal", "view_doelgroepregistertotaal",
     "add_gebruiker", "change_gebruiker", "view_gebruiker",
     "view_group",
+    "view_bewaartermijn",
 ]
 
 ROLE_PERMISSIONS = {
@@ -49,7 +51,10 @@ ROLE_PERMISSIONS = {
 STAFF_ROLES = {TEAMLEIDER, BEHEER}
 
 
-def sync_roles(apps):
+def sync_roles(apps, *, later_toegevoegd=()):
+    """Give each role its permissions. `later_toegevoegd`: codenames a migration older than their model's
+    permission runs without (0003 runs today's list before 0011 created view_bewaartermijn); any other
+    missing permission is an error."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role, codenames in ROLE_PERMISSIONS.items():
@@ -58,7 +63,7 @@ def sync_roles(apps):
             codename__in=codenames, content_type__app_label__in=["kandidaten", "auth"]
         )
         found = set(permissions.values_list("codename", flat=True))
-        missing = set(codenames) - found
+        missing = set(codenames) - found - set(later_toegevoegd)
         if missing:
             raise RuntimeError(f"Onbekende rechten voor {role}: {sorted(missing)}")
         group.permissions.add(*permissions)

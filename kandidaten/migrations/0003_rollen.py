@@ -11,7 +11,8 @@ def create_roles(apps, schema_editor):
 
     from kandidaten.roles import sync_roles
 
-    sync_roles(apps)
+    # Today's role list, before later migrations created their permissions: those migrations add them.
+    sync_roles(apps, later_toegevoegd={"view_bewaartermijn"})
 
 
 class Migration(migrations.Migration):

@@ -1,3 +1,4 @@
+from .abonnementen import Abonnement
 from .audit import AuditEvent
 from .imports import Import, KandidaatWijziging
 from .items import Module, Plaatsing, Traject
@@ -13,6 +14,7 @@ from .reference import (
 from .users import Gebruiker
 
 __all__ = [
+    "Abonnement",
     "Arbeidsmarktregio",
     "AuditEvent",
     "Doelgroep",

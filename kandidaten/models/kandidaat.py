@@ -120,6 +120,7 @@ class Kandidaat(models.Model):
         permissions = [
             ("view_transparantie", "Kan het transparantierapport zien"),
             ("export_kandidaat", "Kan kandidatenlijsten exporteren"),
+            ("view_bewaartermijn", "Kan zien wat de bewaartermijn verwijdert"),
         ]
         indexes = [
             # The order of the list's default sort (gemeente, naam, Pers. nr.), read per gemeente; the short

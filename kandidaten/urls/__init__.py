@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from kandidaten.views import overzicht, transparantie
+from kandidaten.views import bewaartermijn, overzicht, transparantie
 
 urlpatterns = [
     path("", overzicht.overzicht, name="overzicht"),
@@ -10,4 +10,6 @@ urlpatterns = [
     path("signalen/", include(("kandidaten.urls.signalen", "signalen"))),
     path("import/", include(("kandidaten.urls.imports", "imports"))),
     path("transparantie/", transparantie.rapport, name="transparantie"),
+    path("abonnement/", include(("kandidaten.urls.abonnementen", "abonnementen"))),
+    path("bewaartermijn/", bewaartermijn.voorbeeld, name="bewaartermijn"),
 ]

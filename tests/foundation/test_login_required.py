@@ -3,7 +3,9 @@ import uuid
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PUBLIC = {"login"}
+# The unsubscribe link of a subscription mail works without logging in: its signature is the key
+# (tests/abonnementen/test_afmelden.py).
+PUBLIC = {"login", "afmelden", "afmelden_direct"}
 CONVERTER_VALUES = {"int": "1", "uuid": str(uuid.uuid4()), "str": "x", "slug": "x", "path": "x"}
 
 

@@ -6,30 +6,21 @@ counts everything (all gemeenten); with it, what that user would see.
 """
 
 import csv
-import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from kandidaten.keys import gemeente_sleutel
+from kandidaten.management.argumenten import datum
 from kandidaten.models import Gebruiker, Gemeente, GemeenteAlias
 from kandidaten.selectors import signalen
-
-
-def _datum(text):
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise CommandError(f"Ongeldige peildatum {text!r}: gebruik JJJJ-MM-DD.")
 
 
 class Command(BaseCommand):
     help = "Toont de 17 tellers van het signaalpaneel (trajecten, modules, externe plaatsingen) op een peildatum."
 
     def add_arguments(self, parser):
-        parser.add_argument("--peildatum", help="JJJJ-MM-DD (standaard: vandaag)")
+        parser.add_argument("--peildatum", type=datum, help="JJJJ-MM-DD (standaard: vandaag)")
         parser.add_argument("--gemeente", help="naam of nummer (pk) van de gemeente")
         parser.add_argument("--uitvoerende", default="", help="precies zoals in de export")
         parser.add_argument("--begeleider", default="", help="Begeleider Compas, precies zoals in de export")
@@ -37,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--csv", action="store_true", help="uitvoer als CSV: groep,teller,aantal")
 
     def handle(self, *args, **options):
-        peildatum = _datum(options["peildatum"]) if options["peildatum"] else timezone.localdate()
+        peildatum = options["peildatum"] or timezone.localdate()
         user = signalen.SYSTEEM
         if options["gebruiker"]:
             try:
