@@ -31,7 +31,11 @@ from kandidaten.selectors.signalen import SYSTEEM, add_months
 SOORTEN = ("kandidaten", "trajecten", "modules", "plaatsingen", "wijzigingen", "bestanden", "auditregels")
 ITEMS = {"trajecten": Traject, "modules": Module, "plaatsingen": Plaatsing}
 # Imports whose files a worker may be using right now.
-BEZIG = (Import.Status.GEUPLOAD, Import.Status.BEZIG, Import.Status.TOEPASSEN)
+BEZIG = Import.WACHTEND + Import.LOPEND  # queued or being worked on: a worker is about to read its upload
+VERLOPEN = (
+    "Verlopen: dit voorbeeld is niet binnen de bewaartermijn bevestigd; het bestand is verwijderd en er is niets "
+    "gewijzigd. Upload het bestand opnieuw om het alsnog te importeren."
+)
 
 
 def eerste_bewaarde_dag(peildatum, maanden):
@@ -237,14 +241,19 @@ def _verwijder(queryset):
 
 
 def _verwijder_bestanden(termijnen):
-    aantal = 0
-    for pad, record in te_verwijderen_bestanden(termijnen):
-        pad.unlink(missing_ok=True)
-        aantal += 1
-        if record is not None and record.bestand and Path(record.bestand.name).name == pad.name:
-            # The row stays (hash, counts, summary); without a file it can no longer be confirmed.
-            Import.objects.filter(pk=record.pk).update(bestand="")
-    return aantal
+    """Delete the files past their term; an import's row stays (hash, counts, summary), a preview that was never
+    confirmed ends as cancelled (without its file it can no longer be confirmed)."""
+    bestanden = te_verwijderen_bestanden(termijnen)
+    records = {record.pk: record for _pad, record in bestanden if record is not None}
+    for pad, record in bestanden:
+        if record is None:
+            pad.unlink(missing_ok=True)
+    for record in records.values():
+        record.wis_bestanden()
+        Import.objects.filter(pk=record.pk, status=Import.Status.VOORBEELD).update(
+            status=Import.Status.GEANNULEERD, melding=VERLOPEN
+        )
+    return len(bestanden)
 
 
 NAMEN = {

@@ -51,11 +51,16 @@ def test_files_of_imports_past_their_term_go_and_the_import_rows_stay(settings):
     assert not oud.bestand  # no file to confirm any more
     assert (oud.bestand_sha256, oud.bestandsnaam, oud.voorbeeld["sheets"][0]["new"]) == (
         "ab" * 32, "Kandidaten week 12.xlsx", 2)
+    # A preview that was never confirmed says why it can no longer be; the young one still can be.
+    assert oud.status == Import.Status.GEANNULEERD and oud.melding.startswith("Verlopen")
+    precies.refresh_from_db()
+    assert precies.status == Import.Status.VOORBEELD
 
 
-def test_files_of_an_old_import_that_is_being_applied_are_left_alone():
+@pytest.mark.parametrize("status", [Import.Status.BEVESTIGD, Import.Status.TOEPASSEN], ids=["queued", "applying"])
+def test_files_of_an_old_import_that_is_being_applied_are_left_alone(status):
     bezig = _import_met_bestanden(lokaal(2026, 1, 1))
-    Import.objects.filter(pk=bezig.pk).update(status=Import.Status.TOEPASSEN)  # confirmed just now
+    Import.objects.filter(pk=bezig.pk).update(status=status)  # confirmed just now
     assert opschonen("--peildatum", "2026-06-15")["bestanden"] == 0
     assert os.path.exists(bezig.bestand.path) and errors_path(bezig).exists()
     Import.objects.filter(pk=bezig.pk).update(status=Import.Status.TOEGEPAST)

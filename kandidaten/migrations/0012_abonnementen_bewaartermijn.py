@@ -20,7 +20,7 @@ def beheer_ziet_bewaartermijn(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kandidaten", "0010_import_stand"),
+        ("kandidaten", "0011_import_wachtrij_scope_en_statussen"),
     ]
 
     operations = [
