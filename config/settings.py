@@ -68,7 +68,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kandidaten.apps.BeheerAdminConfig",  # django.contrib.admin with the app's login and 403
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
