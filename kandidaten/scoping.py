@@ -5,7 +5,7 @@ these functions. A user sees the clients of the gemeenten assigned to them;
 no gemeenten means no clients; a superuser sees everything.
 """
 
-from .models import Gemeente, Kandidaat, Module, Plaatsing, Traject
+from .models import Gebruiker, Gemeente, Kandidaat, Module, Plaatsing, Traject
 
 
 def gemeenten_voor(user):
@@ -37,6 +37,19 @@ def items_voor(user, model_or_queryset):
     if user.is_superuser:
         return queryset
     return queryset.filter(kandidaat__gemeente__in=user.gemeenten.all())
+
+
+def gebruikers_voor(user, queryset=None):
+    """The users a user sees in the user admin: those who share one of its gemeenten, never a superuser.
+
+    (Which of them it may change: gebruikersbeheer.mag_wijzigen.)"""
+    queryset = Gebruiker.objects.all() if queryset is None else queryset
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    delen = Gebruiker.gemeenten.through.objects.filter(gemeente__in=user.gemeenten.all()).values("gebruiker_id")
+    return queryset.filter(is_superuser=False, pk__in=delen)
 
 
 ITEM_MODELS = {"trajecten": Traject, "modules": Module, "plaatsingen": Plaatsing}
