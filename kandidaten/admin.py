@@ -19,7 +19,7 @@ from .models import (
     Plaatsing,
     Traject,
 )
-from .scoping import gebruikers_voor
+from .scoping import auditregels_voor, gebruikers_voor
 
 
 @admin.register(Gebruiker)
@@ -134,7 +134,8 @@ class KandidaatAdmin(ScopedAdminMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and form.changed_data:
             AuditEvent.record(
-                request, AuditEvent.Actie.GEWIJZIGD, f"Kandidaat {obj.pers_nr}: {', '.join(form.changed_data)}"
+                request, AuditEvent.Actie.GEWIJZIGD, f"Kandidaat {obj.pers_nr}: {', '.join(form.changed_data)}",
+                gemeenten=[obj.gemeente_id, form.initial.get("gemeente")],  # moved: both gemeenten read it
             )
 
 
@@ -189,10 +190,15 @@ class KandidaatWijzigingAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
+    """The raw log; the readable page for teamleiders and beheer is /audit/ (views/audit.py)."""
+
     list_display = ("tijdstip", "gebruikersnaam", "actie", "omschrijving", "aantal_rijen")
     list_filter = ("actie",)
     search_fields = ("gebruikersnaam", "omschrijving")
     date_hierarchy = "tijdstip"
+
+    def get_queryset(self, request):
+        return auditregels_voor(request.user, super().get_queryset(request))
 
     def has_add_permission(self, request):
         return False

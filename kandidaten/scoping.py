@@ -5,7 +5,7 @@ these functions. A user sees the clients of the gemeenten assigned to them;
 no gemeenten means no clients; a superuser sees everything.
 """
 
-from .models import Gebruiker, Gemeente, Kandidaat, Module, Plaatsing, Traject
+from .models import AuditEvent, AuditGemeente, Gebruiker, Gemeente, Kandidaat, Module, Plaatsing, Traject
 
 
 def gemeenten_voor(user):
@@ -50,6 +50,25 @@ def gebruikers_voor(user, queryset=None):
         return queryset
     delen = Gebruiker.gemeenten.through.objects.filter(gemeente__in=user.gemeenten.all()).values("gebruiker_id")
     return queryset.filter(is_superuser=False, pk__in=delen)
+
+
+def auditregels_voor(user, queryset=None):
+    """Audit records about clients of the user's gemeenten (a record names the gemeenten it concerns).
+
+    A record that names none (a system event) is for superusers only."""
+    queryset = AuditEvent.objects.all() if queryset is None else queryset
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    betreft = AuditGemeente.objects.filter(gemeente__in=user.gemeenten.all()).values("auditevent_id")
+    return queryset.filter(pk__in=betreft)
+
+
+def gemeenten_van(queryset):
+    """The pks of the gemeenten of a queryset of clients or of their items: whom an export concerns."""
+    veld = "gemeente_id" if queryset.model is Kandidaat else "kandidaat__gemeente_id"
+    return set(queryset.order_by().values_list(veld, flat=True).distinct())
 
 
 ITEM_MODELS = {"trajecten": Traject, "modules": Module, "plaatsingen": Plaatsing}

@@ -1,4 +1,4 @@
-from .audit import AuditEvent
+from .audit import AuditEvent, AuditGemeente
 from .imports import Import, KandidaatWijziging
 from .items import Module, Plaatsing, Traject
 from .kandidaat import Kandidaat, Klantprofiel, KlantVan, SonarStatus, derive_flags
@@ -15,6 +15,7 @@ from .users import Gebruiker
 __all__ = [
     "Arbeidsmarktregio",
     "AuditEvent",
+    "AuditGemeente",
     "Doelgroep",
     "Datastand",
     "DoelgroepregisterTotaal",

@@ -88,7 +88,8 @@ def profiel_nodig(request):
 def detail(request, pk):
     # Another gemeente's client does not exist for this user: 404, not 403.
     kandidaat = get_object_or_404(kandidaten_voor(request.user).select_related("gemeente__regio"), pk=pk)
-    AuditEvent.record(request, AuditEvent.Actie.KANDIDAAT_BEKEKEN, f"Kandidaat {kandidaat.pers_nr} ({kandidaat.pk})")
+    AuditEvent.record(request, AuditEvent.Actie.KANDIDAAT_BEKEKEN, f"Kandidaat {kandidaat.pers_nr} ({kandidaat.pk})",
+                      gemeenten=[kandidaat.gemeente_id])
     return render(request, "kandidaten/kandidaten/detail.html", {
         "kandidaat": kandidaat,
         "waarom": selectors.waarom(kandidaat),
