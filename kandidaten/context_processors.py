@@ -12,6 +12,7 @@ def navigation(request):
         ("kandidaten:profiel_nodig", "Profiel nodig", True),
         ("transparantie", "Transparantie", user.has_perm("kandidaten.view_transparantie")),
         ("imports:lijst", "Import", user.has_perm("kandidaten.add_import")),
+        ("audit", "Auditlog", user.has_perm("kandidaten.view_auditevent")),
         ("admin:index", "Beheer", user.is_staff),
     ]
     path = request.path

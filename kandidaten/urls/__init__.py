@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from kandidaten.views import overzicht, transparantie
+from kandidaten.views import audit, overzicht, transparantie
 
 urlpatterns = [
     path("", overzicht.overzicht, name="overzicht"),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("signalen/", include(("kandidaten.urls.signalen", "signalen"))),
     path("import/", include(("kandidaten.urls.imports", "imports"))),
     path("transparantie/", transparantie.rapport, name="transparantie"),
+    path("audit/", audit.lijst, name="audit"),
 ]
