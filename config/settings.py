@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kandidaten.middleware.GeenCacheMiddleware",  # after WhiteNoise: pages and downloads, not static files
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kandidaten.middleware.SessionVerlengenMiddleware",  # the idle timeout, one session write a minute
     "django.middleware.locale.LocaleMiddleware",
