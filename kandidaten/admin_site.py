@@ -8,10 +8,29 @@ not logged in goes to the app's login page (with `next`), so there is one login 
 from functools import update_wrapper
 
 from django.contrib import admin
+from django.contrib.admin.exceptions import DisallowedModelAdminToField
+from django.contrib.admin.options import TO_FIELD_VAR
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.urls import reverse
+
+# The date hierarchy's parameters (`tijdstip__year=2026&tijdstip__month=3`), within the app's dates (1900-2100).
+DATUMDELEN = {"year": (1900, 2100), "month": (1, 12), "day": (1, 31)}
+
+
+def _datum_buiten_bereik(query):
+    for key, value in query.items():
+        grenzen = DATUMDELEN.get(key.rpartition("__")[2]) if "__" in key else None
+        if grenzen and not (value.isdigit() and len(value) <= 4 and grenzen[0] <= int(value) <= grenzen[1]):
+            return True
+    return False
+
+
+def _met_nul(query):
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())
 
 
 class BeheerSite(admin.AdminSite):
@@ -27,6 +46,14 @@ class BeheerSite(admin.AdminSite):
                 return redirect_to_login(request.get_full_path())
             if not self.has_permission(request):
                 raise PermissionDenied("Geen toegang tot het beheer.")
+            if "" in (request.GET.get(TO_FIELD_VAR), request.POST.get(TO_FIELD_VAR)):
+                # Django checks `_to_field` only when it is not empty, then looks up the field "": a 500.
+                raise DisallowedModelAdminToField("Een leeg _to_field kan niet.")  # a 400, as for any bad one
+            if _datum_buiten_bereik(request.GET) or _met_nul(request.GET):
+                # Refused the way the admin refuses any bad filter. The date hierarchy builds a datetime from
+                # its parameters and catches only ValueError (year 9999 or 99999999999: a 500); a filter value
+                # with a NUL character reaches PostgreSQL, which refuses it (a 500).
+                return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
             return django_view(request, *args, **kwargs)
 
         return update_wrapper(app_login_and_403, django_view)
