@@ -67,6 +67,8 @@ def auditregels_voor(user, queryset=None):
 
 def gemeenten_van(queryset):
     """The pks of the gemeenten of a queryset of clients or of their items: whom an export concerns."""
+    if queryset.query.is_sliced:  # the first n rows (a sliced query cannot be reordered): those rows' gemeenten
+        queryset = queryset.model.objects.filter(pk__in=queryset.values("pk"))
     veld = "gemeente_id" if queryset.model is Kandidaat else "kandidaat__gemeente_id"
     return set(queryset.order_by().values_list(veld, flat=True).distinct())
 

@@ -107,3 +107,14 @@ def test_the_gemeenten_of_a_record_are_append_only_too(medewerker_epe):
         with pytest.raises(PermissionError), transaction.atomic():  # each in its own savepoint
             attempt()
     assert gemeente_namen(event) == ["Epe"]
+
+
+def test_the_gemeenten_of_an_exports_first_rows_are_those_rows_gemeenten(teamleider):
+    from kandidaten.models import Kandidaat
+    from kandidaten.scoping import gemeenten_van
+
+    for naam in ("Epe", "Heerde", "Apeldoorn"):
+        make_kandidaat(naam, naam=f"{naam}, A.")
+    eerste_twee = Kandidaat.objects.order_by("naam").values("naam")[:2]  # Apeldoorn, Epe
+    namen = set(Gemeente.objects.filter(pk__in=gemeenten_van(eerste_twee)).values_list("naam", flat=True))
+    assert namen == {"Apeldoorn", "Epe"}

@@ -33,10 +33,13 @@ class Rij:
 
 
 def lees_matrix():
+    """The rows of the table headed "| URL | method | …" in docs/toegang.md."""
+    regels = MATRIX.read_text(encoding="utf-8").splitlines()
+    begin = next(i for i, regel in enumerate(regels) if regel.startswith("| URL | method |"))
     rijen = []
-    for nummer, regel in enumerate(MATRIX.read_text(encoding="utf-8").splitlines(), start=1):
-        if not regel.startswith("| `"):
-            continue
+    for nummer, regel in enumerate(regels[begin + 2:], start=begin + 3):
+        if not regel.startswith("|"):
+            break
         cellen = [cel.strip() for cel in regel.strip().strip("|").split("|")]
         assert len(cellen) == 3 + len(ROLLEN), f"docs/toegang.md regel {nummer}: {len(cellen)} cellen"
         statussen = dict(zip(ROLLEN, (int(cel) for cel in cellen[2:2 + len(ROLLEN)]), strict=True))
