@@ -1,8 +1,9 @@
-"""The admin ("Beheer") as part of the app: one login page, the app's "geen toegang" page.
+"""The admin ("Beheer") as part of the app: one login page, the app's "geen toegang" page, no crashes.
 
 Django's own admin site sends a logged-in user without staff rights to a second login form of its own
 ("you are authenticated as … but not authorised"); here that user gets the app's 403 page, and whoever is
-not logged in goes to the app's login page (with `next`), so there is one login form to guard.
+not logged in goes to the app's login page (with `next`), so there is one login form to guard. And three
+parameters that crash Django's admin (tests/toegang/test_fuzz.py found them) are refused before it runs.
 """
 
 from functools import update_wrapper
@@ -33,6 +34,19 @@ def _met_nul(query):
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())
 
 
+def _weiger_wat_django_breekt(request):
+    """A refusal for what would crash Django's admin (a 500), else None."""
+    if "" in (request.GET.get(TO_FIELD_VAR), request.POST.get(TO_FIELD_VAR)):
+        # Django checks `_to_field` only when it is not empty, then looks up the field "".
+        raise DisallowedModelAdminToField("Een leeg _to_field kan niet.")  # a 400, as for any bad one
+    if _datum_buiten_bereik(request.GET) or _met_nul(request.GET):
+        # The date hierarchy builds a datetime from its parameters and catches only ValueError (year 9999 or
+        # 99999999999); a filter value with a NUL character reaches PostgreSQL, which refuses it. Refused the
+        # way the admin refuses any bad filter.
+        return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+    return None
+
+
 class BeheerSite(admin.AdminSite):
     site_header = "Kandidatenoverzicht – beheer"
     site_title = "Kandidatenoverzicht beheer"
@@ -41,22 +55,14 @@ class BeheerSite(admin.AdminSite):
     def admin_view(self, view, cacheable=False):
         django_view = super().admin_view(view, cacheable)  # never_cache, csrf_protect, its own login redirect
 
-        def app_login_and_403(request, *args, **kwargs):
+        def guarded(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not self.has_permission(request):
                 raise PermissionDenied("Geen toegang tot het beheer.")
-            if "" in (request.GET.get(TO_FIELD_VAR), request.POST.get(TO_FIELD_VAR)):
-                # Django checks `_to_field` only when it is not empty, then looks up the field "": a 500.
-                raise DisallowedModelAdminToField("Een leeg _to_field kan niet.")  # a 400, as for any bad one
-            if _datum_buiten_bereik(request.GET) or _met_nul(request.GET):
-                # Refused the way the admin refuses any bad filter. The date hierarchy builds a datetime from
-                # its parameters and catches only ValueError (year 9999 or 99999999999: a 500); a filter value
-                # with a NUL character reaches PostgreSQL, which refuses it (a 500).
-                return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
-            return django_view(request, *args, **kwargs)
+            return _weiger_wat_django_breekt(request) or django_view(request, *args, **kwargs)
 
-        return update_wrapper(app_login_and_403, django_view)
+        return update_wrapper(guarded, django_view)
 
     @login_not_required
     def login(self, request, extra_context=None):
