@@ -68,7 +68,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kandidaten.apps.BeheerAdminConfig",  # django.contrib.admin with the app's login and 403
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -86,12 +86,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kandidaten.middleware.GeenCacheMiddleware",  # after WhiteNoise: pages and downloads, not static files
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kandidaten.middleware.SessionVerlengenMiddleware",  # the idle timeout, one session write a minute
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads a body (the CSRF check does): too big -> 413, a file from who may not -> refused.
+    "kandidaten.uploads.UploadPoortMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -233,6 +236,12 @@ IMPORT_MAX_ROWS_PER_SHEET = env_int("IMPORT_MAX_ROWS_PER_SHEET", 500_000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_MB", 1024) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The upload gate first: a file reaches a temporary file only from a user allowed to import (kandidaten/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "kandidaten.uploads.UploadPoortHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Previews and applies of imports run as tasks (kandidaten.importing.background) in a worker process
 # (`manage.py db_worker`; `make run` starts it beside the server). Tests run them inline.

@@ -2,10 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-admin.site.site_header = "Kandidatenoverzicht – beheer"
-admin.site.site_title = "Kandidatenoverzicht beheer"
-admin.site.index_title = "Beheer"
-
 urlpatterns = [
     path("inloggen/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),

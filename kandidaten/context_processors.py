@@ -13,6 +13,7 @@ def navigation(request):
         ("transparantie", "Transparantie", user.has_perm("kandidaten.view_transparantie")),
         ("imports:lijst", "Import", user.has_perm("kandidaten.add_import")),
         ("bewaartermijn", "Bewaartermijn", user.has_perm("kandidaten.view_bewaartermijn")),
+        ("audit", "Auditlog", user.has_perm("kandidaten.view_auditevent")),
         ("admin:index", "Beheer", user.is_staff),
     ]
     path = request.path

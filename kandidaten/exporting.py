@@ -16,10 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 
 from kandidaten.models import AuditEvent
+from kandidaten.scoping import gemeenten_van
 
 FORMATS = ("xlsx", "csv")
 # A spreadsheet runs a cell starting with these as a formula (or DDE): OWASP "CSV injection".
@@ -134,8 +136,11 @@ def _csv_cell(value):
     return value.strftime("%d-%m-%Y") if isinstance(value, datetime.date) else value
 
 
-def export_response(request, *, rows, columns, fmt, filename_base, description, filters=None):
-    """Write `rows` as `fmt` to a temporary file, audit it, and return the download."""
+def export_response(request, *, rows, columns, fmt, filename_base, description, filters=None, gemeenten=None):
+    """Write `rows` as `fmt` to a temporary file, audit it, and return the download.
+
+    `gemeenten`: whom the export concerns, for the audit log; by default the gemeenten of the rows when they
+    are a queryset of clients or items (one DISTINCT query), else none (the record is then for superusers)."""
     if fmt not in FORMATS:
         raise ValueError(f"Onbekend exportformaat: {fmt!r}")
     today = timezone.localdate().strftime("%Y-%m-%d")
@@ -150,7 +155,10 @@ def export_response(request, *, rows, columns, fmt, filename_base, description, 
         text.detach()
         content_type = "text/csv; charset=utf-8"
     spool.seek(0)
+    if gemeenten is None:
+        gemeenten = gemeenten_van(rows) if isinstance(rows, QuerySet) else ()
     AuditEvent.record(
-        request, AuditEvent.Actie.EXPORT, f"{description} ({fmt})", aantal_rijen=count, filters=filters or {}
+        request, AuditEvent.Actie.EXPORT, f"{description} ({fmt})", aantal_rijen=count, filters=filters or {},
+        gemeenten=gemeenten,
     )
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=content_type)

@@ -1,8 +1,9 @@
-"""The idle timeout without a database write on every request."""
+"""Middleware of the app: the idle timeout without a database write on every request; no cached pages."""
 
 import time
 
 from django.conf import settings
+from django.utils.cache import add_never_cache_headers
 
 RENEW_AFTER = 60  # seconds: the idle timeout holds to within this
 
@@ -29,4 +30,22 @@ class SessionVerlengenMiddleware:
             now = int(time.time())
             if now - session.get("_verlengd", 0) >= RENEW_AFTER:
                 session["_verlengd"] = now
+        return response
+
+
+class GeenCacheMiddleware:
+    """Every response of the app says `Cache-Control: no-store` (with private, no-cache, max-age=0).
+
+    Nearly every page, and every download, holds personal data; a browser's or proxy's copy outlives the
+    session and the audit log. One rule for all responses (redirects and error pages included) rather than
+    a decorator per view that a new view would forget. Static files never get here: WhiteNoise, before this
+    in MIDDLEWARE, answers them with their own long-lived caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        add_never_cache_headers(response)
         return response

@@ -2,7 +2,9 @@
 
 Created by a data migration; `sync_roles` can be run again after a release
 adds permissions (it only adds what is missing from each group's list): a
-migration that adds a permission calls it (0011).
+migration that adds a permission calls it (0012). A release that takes a
+permission away removes it in its own migration (0013: view_import from
+Teamleider).
 """
 
 MEDEWERKER = "Medewerker"
@@ -21,12 +23,13 @@ _TEAMLEIDER_PERMS = _MEDEWERKER_PERMS + [
     "view_kandidaatwijziging",
     "view_transparantie",
     "view_auditevent",
-    "view_import",
+    # No view_import: an import's preview holds the error values of every gemeente in the file.
     "view_gemeente",
     "view_doelgroep",
 ]
 _BEHEER_PERMS = _MEDEWERKER_PERMS + [
     "view_transparantie",
+    "view_auditevent",  # the audit log of its own gemeenten, like a teamleider
     "add_import",
     "change_import",
     "view_import",

@@ -7,7 +7,7 @@ no gemeenten means no clients; a superuser sees everything.
 
 from django.db.models import Q
 
-from .models import Gemeente, Import, Kandidaat, Module, Plaatsing, Traject
+from .models import AuditEvent, AuditGemeente, Gebruiker, Gemeente, Import, Kandidaat, Module, Plaatsing, Traject
 
 
 def gemeenten_voor(user):
@@ -63,6 +63,40 @@ def import_geheel_in_scope(user, record):
         return True
     concerned = record.gemeenten.all()
     return concerned.exists() and not concerned.exclude(pk__in=user.gemeenten.all()).exists()
+
+
+def gebruikers_voor(user, queryset=None):
+    """The users a user sees in the user admin: those who share one of its gemeenten, never a superuser.
+
+    (Which of them it may change: gebruikersbeheer.mag_wijzigen.)"""
+    queryset = Gebruiker.objects.all() if queryset is None else queryset
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    delen = Gebruiker.gemeenten.through.objects.filter(gemeente__in=user.gemeenten.all()).values("gebruiker_id")
+    return queryset.filter(is_superuser=False, pk__in=delen)
+
+
+def auditregels_voor(user, queryset=None):
+    """Audit records about clients of the user's gemeenten (a record names the gemeenten it concerns).
+
+    A record that names none (a system event) is for superusers only."""
+    queryset = AuditEvent.objects.all() if queryset is None else queryset
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    betreft = AuditGemeente.objects.filter(gemeente__in=user.gemeenten.all()).values("auditevent_id")
+    return queryset.filter(pk__in=betreft)
+
+
+def gemeenten_van(queryset):
+    """The pks of the gemeenten of a queryset of clients or of their items: whom an export concerns."""
+    if queryset.query.is_sliced:  # the first n rows (a sliced query cannot be reordered): those rows' gemeenten
+        queryset = queryset.model.objects.filter(pk__in=queryset.values("pk"))
+    veld = "gemeente_id" if queryset.model is Kandidaat else "kandidaat__gemeente_id"
+    return set(queryset.order_by().values_list(veld, flat=True).distinct())
 
 
 ITEM_MODELS = {"trajecten": Traject, "modules": Module, "plaatsingen": Plaatsing}

@@ -68,7 +68,7 @@ def pas_toe(import_id, *, overslaan=False, verdwenen_bevestigd=False, stand=None
         )
         _na_afloop(record, outcome)
     AuditEvent.record(record.gebruiker, AuditEvent.Actie.IMPORT, f"Import {record.bestandsnaam}: {record.melding}",
-                      aantal_rijen=record.rijen_toegepast)
+                      aantal_rijen=record.rijen_toegepast, gemeenten=record.gemeenten.all())
 
 
 def start_voorbeeld(record, *, van=Import.Status.GEUPLOAD):
@@ -108,7 +108,8 @@ def annuleer(record, user):
     ):
         return False
     record.wis_bestanden()
-    AuditEvent.record(user, AuditEvent.Actie.IMPORT, f"Import {record.bestandsnaam}: geannuleerd")
+    AuditEvent.record(user, AuditEvent.Actie.IMPORT, f"Import {record.bestandsnaam}: geannuleerd",
+                      gemeenten=record.gemeenten.all())
     return True
 
 

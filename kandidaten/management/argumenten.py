@@ -3,12 +3,17 @@
 import argparse
 import datetime
 
+from kandidaten.fields import LAATSTE_DATUM, VROEGSTE_DATUM
+
 
 def datum(text):
     """JJJJ-MM-DD (as cron lines write it) or DD-MM-JJJJ (as the app shows dates)."""
     for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
         try:
-            return datetime.datetime.strptime(text, fmt).date()
+            value = datetime.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        if not VROEGSTE_DATUM <= value <= LAATSTE_DATUM:
+            raise argparse.ArgumentTypeError(f"datum {text!r} ligt niet tussen 1900 en 2100")
+        return value
     raise argparse.ArgumentTypeError(f"ongeldige datum {text!r}: gebruik JJJJ-MM-DD")

@@ -1,5 +1,5 @@
 from .abonnementen import Abonnement
-from .audit import AuditEvent
+from .audit import AuditEvent, AuditGemeente
 from .imports import Import, KandidaatWijziging
 from .items import Module, Plaatsing, Traject
 from .kandidaat import Kandidaat, Klantprofiel, KlantVan, SonarStatus, derive_flags
@@ -17,6 +17,7 @@ __all__ = [
     "Abonnement",
     "Arbeidsmarktregio",
     "AuditEvent",
+    "AuditGemeente",
     "Doelgroep",
     "Datastand",
     "DoelgroepregisterTotaal",

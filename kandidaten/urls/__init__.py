@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from kandidaten.views import bewaartermijn, overzicht, transparantie
+from kandidaten.views import audit, bewaartermijn, overzicht, transparantie
 
 urlpatterns = [
     path("", overzicht.overzicht, name="overzicht"),
@@ -12,4 +12,5 @@ urlpatterns = [
     path("transparantie/", transparantie.rapport, name="transparantie"),
     path("abonnement/", include(("kandidaten.urls.abonnementen", "abonnementen"))),
     path("bewaartermijn/", bewaartermijn.voorbeeld, name="bewaartermijn"),
+    path("audit/", audit.lijst, name="audit"),
 ]

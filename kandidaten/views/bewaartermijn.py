@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 
+from kandidaten.fields import DatumVeld
 from kandidaten.models import AuditEvent
 from kandidaten.scoping import gemeenten_voor
 from kandidaten.services import bewaartermijn
@@ -12,8 +13,8 @@ BEWAARTERMIJN = "kandidaten.view_bewaartermijn"
 
 
 class PeildatumForm(forms.Form):
-    peildatum = forms.DateField(
-        label="Rekendag", required=False, input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+    peildatum = DatumVeld(
+        label="Rekendag", required=False,
         help_text="dd-mm-jjjj; leeg is vandaag. Een latere dag laat zien wat er dan weg zou gaan.",
         error_messages={"invalid": "Vul de rekendag in als dd-mm-jjjj, bijvoorbeeld 01-03-2027."},
     )

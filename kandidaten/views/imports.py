@@ -199,7 +199,7 @@ def fouten(request, uuid):
         raise Http404("Deze import heeft geen foutenbestand (meer).")
     spool, count = write_errorbook(payload)
     AuditEvent.record(request, AuditEvent.Actie.EXPORT, f"Foutenbestand import {record.bestandsnaam}",
-                      aantal_rijen=count)
+                      aantal_rijen=count, gemeenten=record.gemeenten.all())
     filename = f"fouten-import-{timezone.localtime(record.aangemaakt):%Y-%m-%d-%H%M}.xlsx"
     return FileResponse(spool, as_attachment=True, filename=filename,
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -8,19 +8,12 @@ from django_tables2 import RequestConfig
 from kandidaten.exporting import FORMATS, export_response
 from kandidaten.filters import KandidaatFilter
 from kandidaten.models import AuditEvent
+from kandidaten.paging import pagina_grootte, pagineer_tabel
 from kandidaten.scoping import kandidaten_voor
 from kandidaten.selectors import kandidaten as selectors
 from kandidaten.tables import EXPORT_COLUMNS, EXPORT_FIELDS, GemeentePaginator, KandidaatTable
 
 PER_PAGE_CHOICES = (25, 50, 100, 250)
-
-
-def _per_page(request):
-    try:
-        value = int(request.GET.get("per_page", 50))
-    except ValueError:
-        return 50
-    return value if value in PER_PAGE_CHOICES else 50
 
 
 def lijst(request):
@@ -38,12 +31,13 @@ def lijst(request):
             request, rows=rows, columns=EXPORT_COLUMNS, fmt=export_format, filename_base="kandidaten",
             description="Kandidatenlijst", filters={**_audit_filters(filterset), "sort": request.GET.get("sort", "")},
         )
-    paginate = {"per_page": _per_page(request), "paginator_class": GemeentePaginator}
-    RequestConfig(request, paginate=paginate).configure(table)
+    per_page = pagina_grootte(request, PER_PAGE_CHOICES, 50)
+    RequestConfig(request, paginate=False).configure(table)  # the sort
+    pagineer_tabel(table, request, per_page=per_page, paginator_class=GemeentePaginator)
     context = {
         "filter": filterset,
         "table": table,
-        "per_page": _per_page(request),
+        "per_page": per_page,
         "per_page_choices": PER_PAGE_CHOICES,
         "mijn": request.user.begeleider_naam,
         "can_export": request.user.has_perm("kandidaten.export_kandidaat"),
@@ -88,7 +82,8 @@ def profiel_nodig(request):
 def detail(request, pk):
     # Another gemeente's client does not exist for this user: 404, not 403.
     kandidaat = get_object_or_404(kandidaten_voor(request.user).select_related("gemeente__regio"), pk=pk)
-    AuditEvent.record(request, AuditEvent.Actie.KANDIDAAT_BEKEKEN, f"Kandidaat {kandidaat.pers_nr} ({kandidaat.pk})")
+    AuditEvent.record(request, AuditEvent.Actie.KANDIDAAT_BEKEKEN, f"Kandidaat {kandidaat.pers_nr} ({kandidaat.pk})",
+                      gemeenten=[kandidaat.gemeente_id])
     return render(request, "kandidaten/kandidaten/detail.html", {
         "kandidaat": kandidaat,
         "waarom": selectors.waarom(kandidaat),

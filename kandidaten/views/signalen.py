@@ -13,19 +13,19 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from kandidaten.exporting import FORMATS, ExportColumn, export_response
-from kandidaten.paging import groepen_van_pagina
+from kandidaten.fields import DatumVeld
+from kandidaten.paging import groepen_van_pagina, pagina_grootte
 from kandidaten.selectors import signalen
 from kandidaten.widgets import FastSelect
 
-DATUM_FORMATEN = ["%d-%m-%Y", "%Y-%m-%d"]
 PER_PAGINA = (25, 50, 100)
 
 
 class SignaalFilterForm(forms.Form):
     """Peildatum and narrowing of the panel and its drill-downs; every value lives in the URL."""
 
-    peildatum = forms.DateField(
-        label="Peildatum", required=False, input_formats=DATUM_FORMATEN,
+    peildatum = DatumVeld(
+        label="Peildatum", required=False,
         error_messages={"invalid": "Vul de peildatum in als dd-mm-jjjj, bijvoorbeeld 01-03-2026."},
     )
     uitvoerende = forms.CharField(label="Uitvoerende", required=False, max_length=200)
@@ -189,7 +189,7 @@ def lijst(request, groep, teller):
             filters={**filters.audit(), "groep": groep.slug, "teller": teller.slug, "sort": sort},
         )
 
-    per_pagina = _per_pagina(request)
+    per_pagina = pagina_grootte(request, PER_PAGINA, PER_PAGINA[0])
     aantal = signalen.aantal(request.user, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
     klanten = None
     if sortering.klanten:
@@ -273,14 +273,6 @@ class SignaalPaginator(Paginator):
     def _via_klanten(self, bottom, top):
         gekozen, ervoor = groepen_van_pagina(self.klanten(top), bottom, top)
         return list(self.object_list.filter(kandidaat_id__in=gekozen)[bottom - ervoor:top - ervoor])
-
-
-def _per_pagina(request):
-    try:
-        value = int(request.GET.get("per_page", PER_PAGINA[0]))
-    except ValueError:
-        return PER_PAGINA[0]
-    return value if value in PER_PAGINA else PER_PAGINA[0]
 
 
 def _kolom(key, label, sort):
