@@ -11,7 +11,7 @@ def create_roles(apps, schema_editor):
 
     from kandidaten.roles import sync_roles
 
-    sync_roles(apps)
+    sync_roles(apps, skip_missing=True)
 
 
 class Migration(migrations.Migration):

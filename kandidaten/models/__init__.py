@@ -10,6 +10,7 @@ from .reference import (
     Gemeente,
     GemeenteAlias,
 )
+from .transparantie import TransparantieTelling, UwvTelling
 from .users import Gebruiker
 
 __all__ = [
@@ -31,5 +32,7 @@ __all__ = [
     "Plaatsing",
     "SonarStatus",
     "Traject",
+    "TransparantieTelling",
+    "UwvTelling",
     "derive_flags",
 ]
