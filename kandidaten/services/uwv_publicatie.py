@@ -295,3 +295,16 @@ def laad_meegeleverde_cijfers(apps):
     if uitkomst.fouten:
         raise ValueError("uwv-transparantie-gepubliceerd.csv: " + "; ".join(uitkomst.fouten[:5]))
     bewaar(uitkomst, apps.get_model("kandidaten", "UwvTelling"))
+
+
+def lees_bestand(path, naam, *, kwartaal=None):
+    """Read an uploaded CSV or xlsx (through the importer's safe reader): the first sheet with UWV's table.
+
+    Raises `UnreadableFile` (one Dutch sentence) for a file that cannot be read at all."""
+    from kandidaten.importing.read import read_file
+    from kandidaten.models import Arbeidsmarktregio, Gemeente, GemeenteAlias
+
+    verwijzingen = verwijzingen_uit(Gemeente, GemeenteAlias, Arbeidsmarktregio)
+    bladen = [list(blad.iter_rows()) for blad in read_file(path, naam)]
+    met_kopregel = next((rows for rows in bladen if vind_indeling(rows) is not None), bladen[0] if bladen else [])
+    return lees_tabel(met_kopregel, verwijzingen, kwartaal=kwartaal)

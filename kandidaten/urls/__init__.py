@@ -10,4 +10,5 @@ urlpatterns = [
     path("signalen/", include(("kandidaten.urls.signalen", "signalen"))),
     path("import/", include(("kandidaten.urls.imports", "imports"))),
     path("transparantie/", transparantie.rapport, name="transparantie"),
+    path("transparantie/", include(("kandidaten.urls.transparantie", "transparantie"))),
 ]
