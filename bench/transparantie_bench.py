@@ -19,7 +19,7 @@ import statistics
 import time
 
 from bench.measure import Row
-from bench.panel_bench import WERKBEDRIJF, _client, _get
+from bench.panel_bench import _client, _get, _users  # the same two users: a superuser and a werkbedrijf
 
 SECTION = "transparantie"
 PAGE_TARGET_MS = 300
@@ -59,15 +59,15 @@ def _ensure_history():
     TransparantieTelling.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
 
 
-def _users():
-    from kandidaten.models import Gebruiker, Gemeente
+def _users_with_the_report():
+    """The panel's two users; the werkbedrijf one gets the teamleider role, who may open the report."""
+    from django.contrib.auth.models import Group
 
-    superuser, _ = Gebruiker.objects.get_or_create(
-        username="bench-transparantie-admin", defaults={"is_superuser": True, "is_staff": True}
-    )
-    werkbedrijf, _ = Gebruiker.objects.get_or_create(username="bench-transparantie-werkbedrijf")
-    werkbedrijf.gemeenten.set(Gemeente.objects.filter(naam__in=WERKBEDRIJF))
-    return {"landelijk": superuser, "werkbedrijf": werkbedrijf}
+    from kandidaten.roles import TEAMLEIDER
+
+    users = _users()
+    users["werkbedrijf"].groups.add(Group.objects.get(name=TEAMLEIDER))
+    return users
 
 
 def _floor_ms():
@@ -121,7 +121,7 @@ def run(ctx):
     label = "GROUP BY over de kandidaten (ruw SQL)"
     verleden = kwartaal_van(einde_kwartaal(kwartaal_van(timezone.localdate())) - datetime.timedelta(days=2 * 365))
     rows = []
-    for scope, user in _users().items():
+    for scope, user in _users_with_the_report().items():
         client = _client(user)
         nu_ms, queries = _page_ms(client, "/transparantie/")
         toen_ms, _queries = _page_ms(client, f"/transparantie/?kwartaal={verleden}")

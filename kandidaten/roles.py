@@ -65,3 +65,14 @@ def sync_roles(apps, *, skip_missing=False):
         if missing and not skip_missing:
             raise RuntimeError(f"Onbekende rechten voor {role}: {sorted(missing)}")
         group.permissions.add(*permissions)
+
+
+def sync_roles_in_migration(apps):
+    """For a data migration: create the permissions now (Django does so after all migrations), then sync."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    sync_roles(apps, skip_missing=True)

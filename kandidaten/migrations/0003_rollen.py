@@ -1,17 +1,10 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations; the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    from kandidaten.roles import sync_roles_in_migration
 
-    from kandidaten.roles import sync_roles
-
-    sync_roles(apps, skip_missing=True)
+    sync_roles_in_migration(apps)
 
 
 class Migration(migrations.Migration):

@@ -12,7 +12,7 @@ clients of known klant van; those of unknown klant van count in Onbekend, so eve
 import datetime
 from dataclasses import astuple, dataclass, field
 
-from django.db.models import Count, Max, Min, OuterRef, Subquery, Sum
+from django.db.models import Count, Min, OuterRef, Subquery
 
 from kandidaten.models import DoelgroepregisterTotaal, Gemeente, TransparantieTelling, UwvTelling
 from kandidaten.models.transparantie import Bron
@@ -277,24 +277,48 @@ class Punt:
 def trend(gemeenten, datum, *, regio=None, gemeente=None, kwartalen=TREND_KWARTALEN):
     """Totals of the view at the end of each quarter up to `datum` (the last `kwartalen`), then at `datum`."""
     beeld = in_beeld(gemeenten, regio=regio, gemeente=gemeente)
-    eerste = TransparantieTelling.objects.filter(gemeente__in=beeld).aggregate(eerste=Min("stand"))["eerste"]
+    eerste = eerste_stand(beeld)
     if eerste is None or eerste > datum:
         return []
     data = kwartaaleinden(eerste, datum)[-kwartalen:]
     if not data or data[-1] != datum:
         data.append(datum)
-    som = {kolom: Sum(kolom) for kolom in KOLOMMEN}
+    per_punt = _tellingen_per_punt(beeld, data)
     punten = []
-    for punt in data:
+    for punt, aantallen in zip(data, per_punt, strict=True):
         label = kwartaal_label(kwartaal_van(punt)) if punt == einde_kwartaal(kwartaal_van(punt)) else (
             f"stand {punt:%d-%m-%Y}")
-        punten.append(Punt(punt, label, Aantallen.uit(tellingen_op(punt, beeld).aggregate(**som))))
+        punten.append(Punt(punt, label, aantallen))
     return punten
 
 
-def eerste_en_laatste_stand(gemeenten):
-    return TransparantieTelling.objects.filter(gemeente__in=gemeenten).aggregate(eerste=Min("stand"),
-                                                                                laatste=Max("stand"))
+def _tellingen_per_punt(beeld, data):
+    """[Aantallen] per date in `data`, in two queries: per gemeente the id of its latest row <= each date
+    (one column per date), then those rows. One query per date cost ~5 ms each, mostly building the query."""
+    kolommen = {
+        f"p{index}": Subquery(
+            TransparantieTelling.objects.filter(gemeente=OuterRef("pk"), stand__lte=punt)
+            .order_by("-stand").values("pk")[:1]
+        )
+        for index, punt in enumerate(data)
+    }
+    gekozen = list(beeld.order_by().annotate(**kolommen).values_list(*kolommen))
+    ids = {telling for rij in gekozen for telling in rij if telling is not None}
+    tellingen = {
+        pk: Aantallen(*counts)
+        for pk, *counts in TransparantieTelling.objects.filter(pk__in=ids).values_list("pk", *KOLOMMEN)
+    }
+    return [
+        sum((tellingen[rij[index]] for rij in gekozen if rij[index] is not None), Aantallen())
+        for index in range(len(data))
+    ]
+
+
+def eerste_stand(gemeenten):
+    """The earliest stored stand of `gemeenten` (None: nothing stored): one index seek per gemeente, not a scan
+    of every stored row (nationally three years of weekly stands: 22 ms -> 2 ms)."""
+    eerste = TransparantieTelling.objects.filter(gemeente=OuterRef("pk")).order_by("stand").values("stand")[:1]
+    return gemeenten.order_by().annotate(eerste=Subquery(eerste)).aggregate(Min("eerste"))["eerste__min"]
 
 
 # --- beside UWV ----------------------------------------------------------------------------------------------

@@ -91,7 +91,7 @@ class Keuze:
 
 def _kwartalen(scope, vandaag):
     """From the quarter of the first stored stand up to the current one, newest first."""
-    eerste = selectors.eerste_en_laatste_stand(scope)["eerste"] or vandaag
+    eerste = selectors.eerste_stand(scope) or vandaag
     einden = selectors.kwartaaleinden(eerste, selectors.einde_kwartaal(selectors.kwartaal_van(vandaag)))
     return [selectors.kwartaal_van(einde) for einde in reversed(einden)]
 

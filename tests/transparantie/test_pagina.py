@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kandidaten.charts_transparantie import Lijnpunt, lijngrafiek
 from kandidaten.models import AuditEvent, Gemeente
+from tests.factories import make_user
 
 from .exports import datum
 from .helpers import opgeslagen
@@ -121,3 +122,15 @@ def test_the_export_links_keep_the_choice_and_the_print_style_hides_the_controls
 
     css = open(finders.find("kandidaten/transparantie.css"), encoding="utf-8").read()
     assert "@media print" in css and ".rapport-filters, .rapport__acties" in css
+
+
+def test_names_in_the_table_are_escaped(logged_in, standen):
+    from kandidaten.models import Arbeidsmarktregio
+
+    regio = Arbeidsmarktregio.objects.create(nummer=99, naam="Regio <i>")
+    Gemeente.objects.create(naam="Gemeente <b>", regio=regio)
+    opgeslagen(Q2, "Gemeente <b>", 1, 2, 3, 4)
+    admin = make_user("admin", is_superuser=True)
+    html = logged_in(admin).get("/transparantie/?kwartaal=2025-Q2").content.decode()
+    assert '<th scope="row">Gemeente &lt;b&gt;</th>' in html and "<td>Regio &lt;i&gt;</td>" in html
+    assert "<b>" not in html.split("<tbody>")[1]

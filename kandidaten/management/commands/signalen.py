@@ -6,22 +6,13 @@ counts everything (all gemeenten); with it, what that user would see.
 """
 
 import csv
-import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from kandidaten.management.argumenten import datum
 from kandidaten.models import Gebruiker, Gemeente
 from kandidaten.selectors import signalen
-
-
-def _datum(text):
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise CommandError(f"Ongeldige peildatum {text!r}: gebruik JJJJ-MM-DD.")
 
 
 class Command(BaseCommand):
@@ -36,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--csv", action="store_true", help="uitvoer als CSV: groep,teller,aantal")
 
     def handle(self, *args, **options):
-        peildatum = _datum(options["peildatum"]) if options["peildatum"] else timezone.localdate()
+        peildatum = datum(options["peildatum"], "peildatum") if options["peildatum"] else timezone.localdate()
         user = signalen.SYSTEEM
         if options["gebruiker"]:
             try:

@@ -12,25 +12,16 @@ the rows above it (with --regio or --gemeente: of that selection; the label stay
 """
 
 import csv
-import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from kandidaten.charts_transparantie import getal, procent_tekst
 from kandidaten.keys import gemeente_sleutel
+from kandidaten.management.argumenten import datum
 from kandidaten.models import Arbeidsmarktregio, Gemeente
 from kandidaten.selectors import transparantie as selectors
 from kandidaten.selectors.transparantie import UWV_TABEL
-
-
-def _datum(text):
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise CommandError(f"Ongeldige stand {text!r}: gebruik JJJJ-MM-DD, bijvoorbeeld 2025-06-30.")
 
 
 def _regio(naam):
@@ -55,7 +46,7 @@ class Command(BaseCommand):
         parser.add_argument("--csv", action="store_true", help="uitvoer als CSV in UWV's kolomvolgorde")
 
     def handle(self, *args, **options):
-        stand = _datum(options["stand"]) if options["stand"] else timezone.localdate()
+        stand = datum(options["stand"], "stand") if options["stand"] else timezone.localdate()
         regio = _regio(options["regio"]) if options["regio"] else None
         gemeente = None
         if options["gemeente"]:
