@@ -74,9 +74,10 @@ class Keuze:
     regio: int | None
     gemeente: int | None
     scope: object  # the Gemeente queryset the user may see
+    url: dict  # the URL's parameters as given
 
     def query(self, **extra):
-        params = {key: value for key, value in self.form.data.items() if key != "_export" and value}
+        params = {key: value for key, value in self.url.items() if key != "_export" and value}
         params.update({key: value for key, value in extra.items() if value is not None})
         return urlencode(params)
 
@@ -122,7 +123,12 @@ def lees_keuze(request, form_class=RapportForm, kwartalen=None, standaard_kwarta
         datum = min(selectors.einde_kwartaal(cleaned["kwartaal"]), vandaag)
     else:
         datum = cleaned.get("stand") or vandaag
-    return Keuze(form, datum, cleaned.get("regio"), cleaned.get("gemeente"), scope)
+    url = dict(data.items())
+    if "stand" in form.fields and "stand" not in form.errors:
+        # Shown again: the date in effect, and no quarter chosen. A quarter picked next then arrives beside the
+        # old date (and wins); a date typed next arrives alone. No script needed to tell which one changed.
+        form.data = {**url, "kwartaal": "", "stand": f"{datum:%d-%m-%Y}"}
+    return Keuze(form, datum, cleaned.get("regio"), cleaned.get("gemeente"), scope, url)
 
 
 def _trendfiguren(punten):
