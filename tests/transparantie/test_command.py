@@ -75,9 +75,18 @@ def test_regio_and_gemeente_are_matched_like_the_importer_matches_names(geimport
     (["--stand", "31-02-2025"], "Ongeldige stand '31-02-2025'"),
 ])
 def test_an_unknown_name_or_a_wrong_date_is_a_clear_error(args, message):
-    # A CommandError ends `manage.py` with exit code 1 and the message on stderr.
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+def test_from_the_command_line_an_unknown_name_exits_with_1_and_says_why(capsys):
+    from kandidaten.management.commands.transparantie import Command
+
+    with pytest.raises(SystemExit) as exit_:
+        Command().run_from_argv(["manage.py", "transparantie", "--gemeente", "Atlantis", "--csv"])
+    assert exit_.value.code == 1
+    captured = capsys.readouterr()
+    assert "Gemeente 'Atlantis' bestaat niet." in captured.err and captured.out == ""
 
 
 def test_the_stand_chooses_the_state(tmp_path):

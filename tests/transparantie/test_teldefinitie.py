@@ -94,3 +94,13 @@ def test_clients_no_longer_in_the_source_stop_counting(tmp_path):
     importeer(xlsx(tmp_path / "b.xlsx", [klant(1)]), q3)
     assert rij(rapport(q3), "Epe").aantallen.totaal == 1
     assert rij(rapport(Q2), "Epe").aantallen.totaal == 2
+
+
+def test_empty_rows_and_a_footer_line_of_the_export_count_nowhere(tmp_path):
+    rows = [klant(1), ["", "", "", "", "", "", "", "", "", ""], klant(2, gemeente="  epe "),
+            ["Aantal kandidaten: 2", "", "", "", "", "", "", "", "", ""]]
+    outcome = importeer(xlsx(tmp_path / "k.xlsx", rows), Q2, skip_invalid=True)
+    assert outcome.sheets[0]["error_rows"] == 1  # the footer: no Pers. nr., skipped with a row error
+    uitkomst = rapport(Q2)
+    assert cellen(rij(uitkomst, "Epe")) == (0, 2, 0, 0, 2)
+    assert rij(uitkomst, "Onbekend") is None
