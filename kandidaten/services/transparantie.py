@@ -6,6 +6,7 @@ today's date. The report as of a date D then reads, per gemeente, the row with t
 after later imports, after corrections and after retention purges, because nothing is recounted afterwards.
 """
 
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 
 from kandidaten.models import Kandidaat, Klantprofiel, KlantVan, TransparantieTelling
@@ -47,27 +48,33 @@ def leg_stand_vast(*, stand, gemeente_ids, bron=Bron.IMPORT):
 
     Call inside the transaction that changed their clients, after the change. A gemeente without counted
     clients gets a row of zeros, so the report never reads an older row for it. The row of the same gemeente
-    and stand is replaced. An import also forgets the corrections recorded after its stand and before the next
+    and stand is overwritten. An import also forgets the corrections recorded after its stand and before the next
     import's stand: they were made on data this import has now replaced (docs/transparantie.md).
     """
     gemeente_ids = set(gemeente_ids)
     if not gemeente_ids:
         return
-    tellingen = tel_per_gemeente(Kandidaat, gemeente_ids)
-    bestaand = TransparantieTelling.objects.filter(stand=stand, gemeente_id__in=gemeente_ids)
-    # A correction on the day of an import's stand amends that import's row; it stays the import's.
-    blijft_import = set(bestaand.filter(bron=Bron.IMPORT).values_list("gemeente_id", flat=True))
-    if bron == Bron.IMPORT:
-        _vergeet_achterhaalde_correcties(stand, gemeente_ids)
-    bestaand.delete()
-    TransparantieTelling.objects.bulk_create(
-        TransparantieTelling(
-            stand=stand, gemeente_id=gemeente_id,
-            bron=Bron.IMPORT if gemeente_id in blijft_import else bron,
-            **tellingen.get(gemeente_id, {}),
+    with transaction.atomic():  # a savepoint inside the caller's transaction: all of it or nothing
+        tellingen = tel_per_gemeente(Kandidaat, gemeente_ids)
+        # A correction on the day of an import's stand amends that import's row; it stays the import's.
+        blijft_import = set(TransparantieTelling.objects.filter(
+            stand=stand, gemeente_id__in=gemeente_ids, bron=Bron.IMPORT).values_list("gemeente_id", flat=True))
+        if bron == Bron.IMPORT:
+            _vergeet_achterhaalde_correcties(stand, gemeente_ids)
+        # An upsert, not delete-and-insert: a correction and an import recording the same gemeente and day at
+        # once (PostgreSQL) then cannot collide on the unique (gemeente, stand).
+        TransparantieTelling.objects.bulk_create(
+            [
+                TransparantieTelling(
+                    stand=stand, gemeente_id=gemeente_id,
+                    bron=Bron.IMPORT if gemeente_id in blijft_import else bron,
+                    **dict(dict.fromkeys(KOLOMMEN, 0), **tellingen.get(gemeente_id, {})),
+                )
+                for gemeente_id in sorted(gemeente_ids)
+            ],
+            update_conflicts=True, unique_fields=["gemeente", "stand"],
+            update_fields=[*KOLOMMEN, "bron", "vastgelegd"],
         )
-        for gemeente_id in sorted(gemeente_ids)
-    )
 
 
 def _vergeet_achterhaalde_correcties(stand, gemeente_ids):
