@@ -138,8 +138,10 @@ def _trendfiguren(punten):
         for p in punten
     ]
     return [
-        charts.lijngrafiek("trend-totaal", "Totaal in Sonar per kwartaal", kort, eenheid="kandidaten"),
-        charts.lijngrafiek("trend-profiel", "Aandeel met een klantprofiel per kwartaal", aandeel, procent=True),
+        ("Totaal in Sonar",
+         charts.lijngrafiek("trend-totaal", "Totaal in Sonar per kwartaal", kort, eenheid="kandidaten")),
+        ("Met profiel (%)",
+         charts.lijngrafiek("trend-profiel", "Aandeel met een klantprofiel per kwartaal", aandeel, procent=True)),
     ]
 
 
