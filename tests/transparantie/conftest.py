@@ -1,4 +1,5 @@
 import hashlib
+import os
 import tempfile
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def uwv_export():
     folder.mkdir(exist_ok=True)
     path = folder / f"uwv-2025-q2-{_cache_sleutel()}.xlsx"
     if not path.exists():
-        partial = path.with_suffix(".deel.xlsx")
+        partial = path.with_suffix(f".{os.getpid()}.deel.xlsx")  # per process: two test runs may write at once
         exports.xlsx(partial, fixture.rows(uwv_fixture.schrijfwijzen()))
-        partial.replace(path)  # another process never reads a half-written file
+        partial.replace(path)  # atomic: another process never reads a half-written file
     return fixture, path
