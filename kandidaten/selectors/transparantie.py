@@ -12,6 +12,7 @@ clients of known klant van; those of unknown klant van count in Onbekend, so eve
 import datetime
 from dataclasses import astuple, dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Min, OuterRef, Subquery
 
 from kandidaten.models import DoelgroepregisterTotaal, Gemeente, TransparantieTelling, UwvTelling
@@ -100,15 +101,36 @@ class Aantallen:
         return procent(self.met_profiel, self.totaal)
 
 
-def tellingen_op(datum, gemeenten):
-    """Each gemeente's stored row with the latest stand <= `datum` (gemeenten without one: none)."""
-    laatste = (
-        TransparantieTelling.objects.filter(gemeente=OuterRef("pk"), stand__lte=datum)
-        .order_by("-stand").values("pk")[:1]
-    )
-    return TransparantieTelling.objects.filter(
-        pk__in=gemeenten.order_by().annotate(telling=Subquery(laatste)).values("telling")
-    )
+def laatste_standen(gemeenten, data):
+    """{gemeente id: [the latest stored stand <= each date in `data`, or None]}, in one query.
+
+    Each is one backward seek in the unique (gemeente, stand) index. Asked for on their own, not as a subquery
+    of the rows: PostgreSQL then hashed every stored row (36 of 51 ms nationally) instead of fetching 343."""
+    kolommen = {
+        f"d{index}": Subquery(
+            TransparantieTelling.objects.filter(gemeente=OuterRef("pk"), stand__lte=datum)
+            .order_by("-stand").values("stand")[:1]
+        )
+        for index, datum in enumerate(data)
+    }
+    return {pk: standen for pk, *standen in gemeenten.order_by().annotate(**kolommen).values_list("pk", *kolommen)}
+
+
+def rijen_bij(gemeenten, standen, velden):
+    """{(gemeente id, stand): row} of the stored rows `standen` (laatste_standen) points at, in one query.
+
+    Selected by their few distinct stands rather than by thousands of ids: a trend of 13 dates points at ~4,500
+    rows, whose ids as parameters cost PostgreSQL 58 ms; by stand, ~13 parameters."""
+    paren = {(gemeente_id, stand) for gemeente_id, lijst in standen.items() for stand in lijst if stand}
+    rijen = TransparantieTelling.objects.filter(
+        gemeente__in=gemeenten, stand__in={stand for _gemeente, stand in paren}
+    ).values(*velden)
+    return {(rij["gemeente_id"], rij["stand"]): rij for rij in rijen if (rij["gemeente_id"], rij["stand"]) in paren}
+
+
+def tellingen_op(datum, gemeenten, velden=("gemeente_id", "stand", *KOLOMMEN)):
+    """Each gemeente's stored row with the latest stand <= `datum` (gemeenten without one: none), as dicts."""
+    return list(rijen_bij(gemeenten, laatste_standen(gemeenten, [datum]), velden).values())
 
 
 def in_beeld(gemeenten, *, regio=None, gemeente=None):
@@ -173,7 +195,7 @@ _VELDEN = ["gemeente_id", "stand", "bron", "vastgelegd", *KOLOMMEN,
 def rapport(gemeenten, datum, *, regio=None, gemeente=None):
     """The report as of `datum` over `gemeenten` (the scope), narrowed to a region or one gemeente."""
     beeld = in_beeld(gemeenten, regio=regio, gemeente=gemeente)
-    opgeslagen = list(tellingen_op(datum, beeld).values(*_VELDEN))
+    opgeslagen = tellingen_op(datum, beeld, _VELDEN)
     resultaat = Rapport(datum, heel_nederland=not regio and not gemeente and _heel_land(gemeenten))
     if not opgeslagen:
         resultaat.rijen = [Rij(TOTAAL, "", "", Aantallen())]
@@ -293,25 +315,36 @@ def trend(gemeenten, datum, *, regio=None, gemeente=None, kwartalen=TREND_KWARTA
 
 
 def _tellingen_per_punt(beeld, data):
-    """[Aantallen] per date in `data`, in two queries: per gemeente the id of its latest row <= each date
-    (one column per date), then those rows. One query per date cost ~5 ms each, mostly building the query."""
-    kolommen = {
-        f"p{index}": Subquery(
-            TransparantieTelling.objects.filter(gemeente=OuterRef("pk"), stand__lte=punt)
-            .order_by("-stand").values("pk")[:1]
-        )
-        for index, punt in enumerate(data)
-    }
-    gekozen = list(beeld.order_by().annotate(**kolommen).values_list(*kolommen))
-    ids = {telling for rij in gekozen for telling in rij if telling is not None}
-    tellingen = {
-        pk: Aantallen(*counts)
-        for pk, *counts in TransparantieTelling.objects.filter(pk__in=ids).values_list("pk", *KOLOMMEN)
-    }
-    return [
-        sum((tellingen[rij[index]] for rij in gekozen if rij[index] is not None), Aantallen())
-        for index in range(len(data))
-    ]
+    """[Aantallen] per date in `data`, summed in the database in one statement.
+
+    Per (date, gemeente in view) the latest stand <= date (a backward seek in the unique index), joined to its
+    row and summed per date. Nationally 13 dates are ~4,500 rows: fetched into Python and summed there they cost
+    ~90 ms (half of it building objects), summed here ~15-20 ms. Plain SQL because the ORM cannot join on a
+    per-row subquery; the scope comes from the ORM (`beeld`) as a subquery."""
+    if not data:
+        return []
+    tabel = connection.ops.quote_name(TransparantieTelling._meta.db_table)
+    kolom = connection.ops.quote_name
+    punten = " UNION ALL ".join(f"SELECT {index} AS i, %s AS d" for index in range(len(data)))
+    scope_sql, scope_params = beeld.order_by().values("id").query.sql_with_params()  # a column named id
+    sommen = ", ".join(f"SUM(t.{kolom(naam)})" for naam in KOLOMMEN)
+    # First the (date, gemeente, stand) triples, then their rows by the unique index. "CROSS JOIN" fixes that
+    # order for SQLite; without it both databases scanned every stored row instead (SQLite: 750 ms).
+    paren = (
+        f"SELECT p.i AS i, g.id AS gid, (SELECT u.stand FROM {tabel} u WHERE u.gemeente_id = g.id "
+        f"AND u.stand <= p.d ORDER BY u.stand DESC LIMIT 1) AS stand FROM ({punten}) p CROSS JOIN ({scope_sql}) g"
+    )
+    if connection.vendor == "postgresql":
+        paren += " OFFSET 0"  # PostgreSQL's fence against merging the triples into the join (same reason)
+    sql = (
+        f"SELECT x.i, {sommen} FROM ({paren}) x CROSS JOIN {tabel} t "
+        "WHERE t.gemeente_id = x.gid AND t.stand = x.stand GROUP BY x.i"
+    )
+    params = [connection.ops.adapt_datefield_value(datum) for datum in data] + list(scope_params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        per_index = {index: Aantallen(*(aantal or 0 for aantal in sommen_)) for index, *sommen_ in cursor.fetchall()}
+    return [per_index.get(index, Aantallen()) for index in range(len(data))]
 
 
 def eerste_stand(gemeenten):

@@ -145,3 +145,13 @@ def test_the_form_shows_the_date_in_effect_so_that_the_next_pick_wins(logged_in,
     # A quarter picked next arrives beside the date shown, and wins; a date typed next arrives alone.
     assert client.get("/transparantie/?kwartaal=2025-Q2&stand=31-03-2025").context["rapport"].datum == Q2
     assert client.get("/transparantie/?kwartaal=&stand=15-05-2025").context["rapport"].datum == datum("15-05-2025")
+
+
+def test_the_trend_follows_the_region_and_gemeente_filter_and_agrees_with_the_report(logged_in, teamleider, standen):
+    client = logged_in(teamleider)
+    epe = Gemeente.objects.get(naam="Epe")
+    punten = client.get(f"/transparantie/?stand=15-08-2025&gemeente={epe.pk}").context["punten"]
+    assert [p.aantallen.totaal for p in punten] == [362, 367, 367]
+    for punt in client.get(f"/transparantie/?stand=15-08-2025&regio={epe.regio_id}").context["punten"]:
+        rapport = client.get(f"/transparantie/?stand={punt.datum:%d-%m-%Y}&regio={epe.regio_id}").context["rapport"]
+        assert punt.aantallen == rapport.totaal
