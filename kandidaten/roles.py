@@ -2,9 +2,9 @@
 
 Created by a data migration; `sync_roles` can be run again after a release
 adds permissions (it only adds what is missing from each group's list): a
-migration that adds a permission calls it (0012). A release that takes a
-permission away removes it in its own migration (0013: view_import from
-Teamleider).
+migration that adds a permission calls `sync_roles_in_migration` (0012, 0014).
+A release that takes a permission away removes it in its own migration (0013:
+view_import from Teamleider).
 """
 
 MEDEWERKER = "Medewerker"
@@ -40,6 +40,7 @@ _BEHEER_PERMS = _MEDEWERKER_PERMS + [
     "add_doelgroep", "change_doelgroep", "delete_doelgroep", "view_doelgroep",
     "add_doelgroepregistertotaal", "change_doelgroepregistertotaal",
     "delete_doelgroepregistertotaal", "view_doelgroepregistertotaal",
+    "add_uwvtelling",  # upload UWV's published table of a quarter (transparantie)
     "add_gebruiker", "change_gebruiker", "view_gebruiker",
     "view_group",
     "view_bewaartermijn",
@@ -54,10 +55,9 @@ ROLE_PERMISSIONS = {
 STAFF_ROLES = {TEAMLEIDER, BEHEER}
 
 
-def sync_roles(apps, *, later_toegevoegd=()):
-    """Give each role its permissions. `later_toegevoegd`: codenames a migration older than their model's
-    permission runs without (0003 runs today's list before 0011 created view_bewaartermijn); any other
-    missing permission is an error."""
+def sync_roles(apps, *, skip_missing=False):
+    """Give each group its permissions. Migrations pass `skip_missing`: a permission of a model that a later
+    migration creates does not exist yet when an earlier one runs (that later migration syncs again)."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role, codenames in ROLE_PERMISSIONS.items():
@@ -66,7 +66,18 @@ def sync_roles(apps, *, later_toegevoegd=()):
             codename__in=codenames, content_type__app_label__in=["kandidaten", "auth"]
         )
         found = set(permissions.values_list("codename", flat=True))
-        missing = set(codenames) - found - set(later_toegevoegd)
-        if missing:
+        missing = set(codenames) - found
+        if missing and not skip_missing:
             raise RuntimeError(f"Onbekende rechten voor {role}: {sorted(missing)}")
         group.permissions.add(*permissions)
+
+
+def sync_roles_in_migration(apps):
+    """For a data migration: create the permissions now (Django does so after all migrations), then sync."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    sync_roles(apps, skip_missing=True)

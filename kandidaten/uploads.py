@@ -20,7 +20,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
-UPLOAD_URLS = {"imports:nieuw": "kandidaten.add_import"}
+UPLOAD_URLS = {"imports:nieuw": "kandidaten.add_import", "transparantie:uwv_upload": "kandidaten.add_uwvtelling"}
 # Room beside the file for the form's other fields and the multipart framing (a few hundred bytes).
 FORMULIER_MARGE = 64 * 1024
 

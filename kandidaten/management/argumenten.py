@@ -1,4 +1,4 @@
-"""Argument types shared by the management commands (signalen, opschonen, verstuur_abonnementen)."""
+"""Argument types shared by the management commands (signalen, transparantie, opschonen, verstuur_abonnementen)."""
 
 import argparse
 import datetime

@@ -1,18 +1,10 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations; the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    from kandidaten.roles import sync_roles_in_migration
 
-    from kandidaten.roles import sync_roles
-
-    # Today's role list, before later migrations created their permissions: those migrations add them.
-    sync_roles(apps, later_toegevoegd={"view_bewaartermijn"})
+    sync_roles_in_migration(apps)
 
 
 class Migration(migrations.Migration):

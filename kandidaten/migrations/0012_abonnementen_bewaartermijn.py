@@ -2,20 +2,13 @@
 
 import django.db.models.deletion
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 
 def beheer_ziet_bewaartermijn(apps, schema_editor):
-    # Permissions are normally created after all migrations; the role needs the new one now (as in 0003).
-    app_config = apps.get_app_config("kandidaten")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    from kandidaten.roles import sync_roles_in_migration
 
-    from kandidaten.roles import sync_roles
-
-    sync_roles(apps)
+    sync_roles_in_migration(apps)  # creates view_bewaartermijn now (Django would after all migrations)
 
 
 class Migration(migrations.Migration):

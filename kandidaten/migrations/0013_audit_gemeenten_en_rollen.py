@@ -12,9 +12,9 @@ def update_roles(apps, schema_editor):
     for teamleider in Group.objects.filter(name="Teamleider"):
         teamleider.permissions.remove(*view_import)
 
-    from kandidaten.roles import sync_roles
+    from kandidaten.roles import sync_roles_in_migration
 
-    sync_roles(apps)  # adds view_auditevent to Functioneel beheer
+    sync_roles_in_migration(apps)  # adds view_auditevent to Functioneel beheer
 
 
 class Migration(migrations.Migration):

@@ -11,6 +11,7 @@ from .reference import (
     Gemeente,
     GemeenteAlias,
 )
+from .transparantie import TransparantieTelling, UwvTelling
 from .users import Gebruiker
 
 __all__ = [
@@ -34,5 +35,7 @@ __all__ = [
     "Plaatsing",
     "SonarStatus",
     "Traject",
+    "TransparantieTelling",
+    "UwvTelling",
     "derive_flags",
 ]

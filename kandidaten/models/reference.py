@@ -24,6 +24,15 @@ class GemeenteQuerySet(models.QuerySet):
     def onbekend(self):
         return self.get(naam=ONBEKEND)
 
+    def met_naam(self, naam):
+        """The gemeente a name means, matched as the importer matches it (key, then aliases); else None."""
+        sleutel = gemeente_sleutel(naam)
+        gemeente = self.filter(sleutel=sleutel).first()
+        if gemeente is None:
+            alias = GemeenteAlias.objects.filter(sleutel=sleutel, gemeente__in=self).select_related("gemeente").first()
+            gemeente = alias.gemeente if alias else None
+        return gemeente
+
 
 class Gemeente(models.Model):
     """A gemeente of the reference list, or the one "Onbekend" gemeente.

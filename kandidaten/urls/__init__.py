@@ -10,6 +10,7 @@ urlpatterns = [
     path("signalen/", include(("kandidaten.urls.signalen", "signalen"))),
     path("import/", include(("kandidaten.urls.imports", "imports"))),
     path("transparantie/", transparantie.rapport, name="transparantie"),
+    path("transparantie/", include(("kandidaten.urls.transparantie", "transparantie"))),
     path("abonnement/", include(("kandidaten.urls.abonnementen", "abonnementen"))),
     path("bewaartermijn/", bewaartermijn.voorbeeld, name="bewaartermijn"),
     path("audit/", audit.lijst, name="audit"),

@@ -10,9 +10,8 @@ import csv
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from kandidaten.keys import gemeente_sleutel
 from kandidaten.management.argumenten import datum
-from kandidaten.models import Gebruiker, Gemeente, GemeenteAlias
+from kandidaten.models import Gebruiker, Gemeente
 from kandidaten.selectors import signalen
 
 
@@ -63,10 +62,7 @@ class Command(BaseCommand):
         if value.isdigit():
             gemeente = Gemeente.objects.filter(pk=int(value)).first()
         if gemeente is None:
-            gemeente = Gemeente.objects.filter(sleutel=gemeente_sleutel(value)).first()
-        if gemeente is None:
-            alias = GemeenteAlias.objects.filter(sleutel=gemeente_sleutel(value)).select_related("gemeente").first()
-            gemeente = alias.gemeente if alias else None
+            gemeente = Gemeente.objects.met_naam(value)
         if gemeente is None:
             raise CommandError(f"Gemeente {value!r} bestaat niet.")
         return gemeente.pk
