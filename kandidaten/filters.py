@@ -11,14 +11,14 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from kandidaten import weergave
 from kandidaten.keys import pers_nr_sleutel
-from kandidaten.models.kandidaat import Klantprofiel
 from kandidaten.selectors import kandidaten as selectors
 from kandidaten.widgets import FastSelect, FastSelectMultiple
 
 JA_NEE = [("ja", "Ja"), ("nee", "Nee")]
-STATUS = [("open", "Open"), ("gesloten", "Gesloten"), ("leeg", "(leeg)")]
-KLANT_VAN = [("gemeente", "Gemeente"), ("uwv", "UWV"), ("onbekend", "Onbekend")]
+STATUS = [("open", "Open"), ("gesloten", "Gesloten"), ("leeg", weergave.LEEG)]
+KLANT_VAN = [("gemeente", "Gemeente"), ("uwv", "UWV"), (weergave.ONBEKEND_WAARDE, weergave.klant_van(""))]
 
 
 def _yes_no(field):
@@ -41,9 +41,7 @@ class KandidaatFilter(django_filters.FilterSet):
     dgr = Choice(label="DGR", choices=JA_NEE, method=_yes_no("dgr"))
     banenafspraak = Choice(label="Sonar - Banenafspraken", choices=JA_NEE, method=_yes_no("banenafspraak"))
     status = Multi(label="Sonar - Status", choices=STATUS, method="filter_status")
-    klantprofiel = Multi(
-        label="Sonar - Klantprofiel", choices=[(k.value, f"{k.value} – {k.label}") for k in Klantprofiel]
-    )
+    klantprofiel = Multi(label="Sonar - Klantprofiel", choices=weergave.KLANTPROFIEL_KEUZES)
     ladder = Multi(label="Sonar - Participatieladder", method="filter_ladder")
     dv_soort = Multi(label="Sonar - DV Laatste Soort", field_name="dv_laatste_soort")
     doelgroep = Multi(label="Doelgroep")
@@ -63,8 +61,8 @@ class KandidaatFilter(django_filters.FilterSet):
         choices = {
             "gemeente": [(str(pk), naam) for pk, naam in options.gemeenten],
             "regio": [(str(pk), naam) for pk, naam in options.regios],
-            "ladder": [(label, selectors.ladder_label(label)) for label in options.ladders]
-            + [(selectors.ONBEKEND, "onbekend")],
+            "ladder": [(ladder.waarde, ladder.label) for ladder in map(weergave.Ladder.van, options.ladders)]
+            + [(weergave.ONBEKEND_WAARDE, weergave.Ladder.van("").label)],
             "dv_soort": [(value, value) for value in options.dv_soorten],
             "doelgroep": [(value, value) for value in options.doelgroepen],
             "begeleider": [(value, value) for value in options.begeleiders],
@@ -101,7 +99,7 @@ class KandidaatFilter(django_filters.FilterSet):
     def filter_ladder(self, queryset, name, values):
         if not values:
             return queryset
-        return queryset.filter(participatieladder__in=["" if v == selectors.ONBEKEND else v for v in values])
+        return queryset.filter(participatieladder__in=["" if v == weergave.ONBEKEND_WAARDE else v for v in values])
 
     def filter_uitvoerende(self, queryset, name, value):
         return selectors.met_actief_item_van(queryset, value) if value else queryset
@@ -109,7 +107,7 @@ class KandidaatFilter(django_filters.FilterSet):
     def filter_klant_van(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(klant_van="" if value == "onbekend" else value)
+        return queryset.filter(klant_van="" if value == weergave.ONBEKEND_WAARDE else value)
 
     def filter_in_bron(self, queryset, name, value):
         return queryset  # applied in qs: the default (unticked) is "only in the source"

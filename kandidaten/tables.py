@@ -10,10 +10,10 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django_tables2.rows import BoundRows
 
+from kandidaten import weergave
 from kandidaten.exporting import ExportColumn
 from kandidaten.models import Gemeente, Kandidaat
 from kandidaten.paging import groepen_van_pagina
-from kandidaten.selectors.kandidaten import ladder_label
 
 KEY = "pers_nr_sleutel"
 
@@ -61,7 +61,7 @@ class KandidaatTable(tables.Table):
         return _tekst(self.gemeente_namen.get(kandidaat.gemeente_id))
 
     def cel_pers_nr(self, kandidaat):
-        return _tekst(kandidaat.pers_nr)
+        return _tekst(weergave.pers_nr(kandidaat.pers_nr))
 
     def cel_naam(self, kandidaat):
         return format_html('<a href="{}">{}</a>', _detail_url(kandidaat), kandidaat.naam)
@@ -70,23 +70,19 @@ class KandidaatTable(tables.Table):
         return _tekst(kandidaat.doelgroep)
 
     def cel_dgr(self, kandidaat):
-        return _ja_nee(kandidaat.dgr, "Ja", "Nee")
+        return weergave.ja_nee(kandidaat.dgr)
 
     def cel_banenafspraak(self, kandidaat):
-        return _ja_nee(kandidaat.banenafspraak, "J", "N")
+        return weergave.ja_nee(kandidaat.banenafspraak)
 
     def cel_sonar_status(self, kandidaat):
-        # "(leeg)", the word of the status filter and the client page, not a dash.
-        return _tekst(kandidaat.get_sonar_status_display() if kandidaat.sonar_status else "(leeg)")
+        return _tekst(weergave.sonar_status(kandidaat.sonar_status))
 
     def cel_klantprofiel(self, kandidaat):
-        if not kandidaat.klantprofiel:
-            return LEEG
-        woord = kandidaat.get_klantprofiel_display()
-        return format_html('<abbr title="{}">{}</abbr> {}', woord, kandidaat.klantprofiel, woord)
+        return _tekst(weergave.klantprofiel(kandidaat.klantprofiel))
 
     def cel_participatieladder(self, kandidaat):
-        return _tekst(ladder_label(kandidaat.participatieladder))
+        return _tekst(weergave.Ladder.van(kandidaat.participatieladder).label)
 
     def cel_begeleider(self, kandidaat):
         return _tekst(kandidaat.begeleider)
@@ -99,15 +95,8 @@ class KandidaatTable(tables.Table):
         return format_html("{}{}{}", badge, gone, link)
 
 
-LEEG = "—"  # django-tables2's default for an empty cell
-
-
 def _tekst(value):
-    return LEEG if value in (None, "") else conditional_escape(value)
-
-
-def _ja_nee(value, ja, nee):
-    return format_html('<span class="{}">{}</span>', "true" if value else "false", ja if value else nee)
+    return conditional_escape(weergave.tekst(value))
 
 
 def _detail_url(kandidaat):
@@ -191,21 +180,21 @@ def _gemeente_index_dekt(queryset):
 # The export has the same columns, with real values (dates, J/N) instead of markup.
 EXPORT_COLUMNS = [
     ExportColumn("Bet. gemeente", "gemeente__naam", 18),
-    ExportColumn("Pers. nr.", "pers_nr", 12),
+    ExportColumn("Pers. nr.", lambda row: weergave.pers_nr(row["pers_nr"]), 12),
     ExportColumn("Naam", "naam", 28),
     ExportColumn("Doelgroep", "doelgroep", 14),
-    ExportColumn("DGR", lambda row: "J" if row["dgr"] else "N", 6),
-    ExportColumn("Sonar - Banenafspraken", lambda row: "J" if row["banenafspraak"] else "N", 10),
-    ExportColumn("Sonar - Status", lambda row: row["sonar_status"].capitalize(), 12),
-    ExportColumn("Sonar - Klantprofiel", "klantprofiel", 10),
-    ExportColumn("Sonar - Participatieladder", "participatieladder", 26),
+    ExportColumn("DGR", lambda row: weergave.ja_nee(row["dgr"]), 6),
+    ExportColumn("Sonar - Banenafspraken", lambda row: weergave.ja_nee(row["banenafspraak"]), 10),
+    ExportColumn("Sonar - Status", lambda row: weergave.sonar_status(row["sonar_status"]), 12),
+    ExportColumn("Sonar - Klantprofiel", lambda row: weergave.klantprofiel(row["klantprofiel"]), 14),
+    ExportColumn("Sonar - Participatieladder", lambda row: weergave.Ladder.van(row["participatieladder"]).label, 40),
     ExportColumn("Sonar - DV Laatste Soort", "dv_laatste_soort", 22),
     ExportColumn("Begeleider Compas", "begeleider", 22),
-    ExportColumn("Klant van", lambda row: {"gemeente": "Gemeente", "uwv": "UWV"}.get(row["klant_van"], "Onbekend"), 10),
-    ExportColumn("Telt mee in Sonar", lambda row: "J" if row["telt_in_sonar"] else "N", 10),
-    ExportColumn("Profiel nodig", lambda row: "J" if row["profiel_nodig"] else "N", 10),
+    ExportColumn("Klant van", lambda row: weergave.klant_van(row["klant_van"]), 10),
+    ExportColumn("Telt mee in Sonar", lambda row: weergave.ja_nee(row["telt_in_sonar"]), 10),
+    ExportColumn("Profiel nodig", lambda row: weergave.ja_nee(row["profiel_nodig"]), 10),
     ExportColumn("Profiel nodig sinds", "profiel_nodig_sinds", 12),
-    ExportColumn("In bron", lambda row: "J" if row["in_bron"] else "N", 8),
+    ExportColumn("In bron", lambda row: weergave.ja_nee(row["in_bron"]), 8),
 ]
 EXPORT_FIELDS = [
     "gemeente__naam", "pers_nr", "naam", "doelgroep", "dgr", "banenafspraak", "sonar_status", "klantprofiel",

@@ -160,7 +160,3 @@ class Kandidaat(models.Model):
             klantprofiel=self.klantprofiel,
         )
         self.klant_van = derive_klant_van(self.indicering, doelgroep_klant_van)
-
-    @property
-    def ladder_omschrijving(self):
-        return LADDER_TREDEN.get(self.ladder_trede, "onbekend")

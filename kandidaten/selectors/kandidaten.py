@@ -12,12 +12,12 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from kandidaten import weergave
 from kandidaten.models import Arbeidsmarktregio, Datastand, KandidaatWijziging, Module, Plaatsing, Traject
-from kandidaten.models.kandidaat import LADDER_TREDEN, Klantprofiel
+from kandidaten.models.kandidaat import Klantprofiel
 from kandidaten.scoping import gemeenten_voor, kandidaten_voor
 
 OPTIONS_CACHE_SECONDS = 600
-ONBEKEND = "onbekend"
 
 
 def kandidaten(user, *, ook_niet_in_bron=False):
@@ -104,15 +104,6 @@ def _options(user):
     )
 
 
-def ladder_label(stored):
-    """ "04 met groeipotentieel" -> "4 Onbetaald werk, met groeipotentieel"; "" -> "onbekend"."""
-    if not stored:
-        return "onbekend"
-    rung = int(stored[:2])
-    rest = stored[3:]
-    return f"{rung} {LADDER_TREDEN.get(rung, '')}" + (f", {rest}" if rest else "")
-
-
 # --- the worklist ----------------------------------------------------------------------------------
 
 def profiel_nodig(user, begeleider):
@@ -154,22 +145,19 @@ def per_begeleider(user):
 
 def waarom(kandidaat):
     """The derived flags with the reason, in the words of DOMAIN.md's definitions."""
-    status = kandidaat.get_sonar_status_display() if kandidaat.sonar_status else "leeg"
-    box = "J" if kandidaat.banenafspraak else "N"
-    dgr = "ja" if kandidaat.dgr else "nee"
-    beschut = ", beschut werk J" if kandidaat.beschut_werk else ""
-    doelgroep = (
-        f"in doelgroep banenafspraak: DGR {dgr}, banenafspraak {box}{beschut}"
-    )
-    telt = f"telt mee in Sonar: {doelgroep.split(': ', 1)[1]}, status {status}"
-    nodig = f"profiel nodig: telt mee in Sonar {'ja' if kandidaat.telt_in_sonar else 'nee'}, " \
-            f"klantprofiel {kandidaat.klantprofiel} ({kandidaat.get_klantprofiel_display()})"
+    beschut = f", beschut werk {weergave.ja_nee(True)}" if kandidaat.beschut_werk else ""
+    redenen = f"DGR {weergave.ja_nee(kandidaat.dgr)}, banenafspraak {weergave.ja_nee(kandidaat.banenafspraak)}{beschut}"
+    doelgroep = f"in doelgroep banenafspraak: {redenen}"
+    telt = f"telt mee in Sonar: {redenen}, status {weergave.tekst(weergave.sonar_status(kandidaat.sonar_status))}"
+    nodig = (f"profiel nodig: telt mee in Sonar {weergave.ja_nee(kandidaat.telt_in_sonar)}, "
+             f"klantprofiel {weergave.klantprofiel(kandidaat.klantprofiel)}")
     if kandidaat.indicering:
-        klant_van = f"klant van {kandidaat.get_klant_van_display()}: kolom Indicering"
+        klant_van = f"klant van {weergave.klant_van(kandidaat.klant_van)}: kolom Indicering"
     elif kandidaat.klant_van:
-        klant_van = f"klant van {kandidaat.get_klant_van_display()}: afgeleid uit doelgroep {kandidaat.doelgroep}"
+        klant_van = f"klant van {weergave.klant_van(kandidaat.klant_van)}: afgeleid uit doelgroep {kandidaat.doelgroep}"
     else:
-        klant_van = f"klant van onbekend: doelgroep '{kandidaat.doelgroep or '(leeg)'}' staat niet in de tabel"
+        klant_van = (f"klant van {weergave.klant_van('')}: doelgroep '{weergave.tekst(kandidaat.doelgroep)}' "
+                     "staat niet in de tabel")
     return [
         ("In doelgroep banenafspraak", kandidaat.in_doelgroep_banenafspraak, doelgroep),
         ("Telt mee in Sonar", kandidaat.telt_in_sonar, telt),

@@ -94,5 +94,4 @@ def detail(request, pk):
         "waarom": selectors.waarom(kandidaat),
         "geschiedenis": selectors.geschiedenis(kandidaat),
         "items": selectors.items_van(kandidaat),
-        "ladder": selectors.ladder_label(kandidaat.participatieladder),
     })

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from kandidaten import weergave
 from kandidaten.exporting import FORMATS, ExportColumn, export_response
 from kandidaten.paging import groepen_van_pagina
 from kandidaten.selectors import signalen
@@ -134,7 +135,7 @@ def _volgorde(velden, aflopend):
 
 def _kolommen(groep):
     kolommen = [
-        ExportColumn("Pers. nr.", "klant_pers_nr", 12),
+        ExportColumn("Pers. nr.", lambda row: weergave.pers_nr(row["klant_pers_nr"]), 12),
         ExportColumn("Naam", "klant_naam", 28),
         ExportColumn("Bet. gemeente", "klant_gemeente", 18),
         ExportColumn("Begeleider", "klant_begeleider", 24),

@@ -30,7 +30,7 @@ def test_client_page_shows_fields_flags_with_reasons_history_and_items(logged_in
     response = logged_in(medewerker_epe).get(reverse("kandidaten:detail", args=[kandidaat.pk]))
     content = response.content.decode()
     assert response.status_code == 200
-    assert "telt mee in Sonar: DGR ja, banenafspraak J, status Open" in content
+    assert "telt mee in Sonar: DGR Ja, banenafspraak Ja, status Open" in content
     assert "4 Onbetaald werk, met groeipotentieel" in content
     assert "week47.xlsx" in content and ">L<" in content
     assert "Signaaldatum verstreken" in content and "Signaal binnen 4 weken" in content

@@ -236,12 +236,12 @@ def test_cells_escape_names_and_show_empty_values(logged_in, teamleider):
     assert "<b>Vet</b>" not in row and "&lt;b&gt;Vet&lt;/b&gt;, V." in row
     cells = [cell.split("</td>")[0] for cell in row.split("<td>")[1:]]
     assert cells[0] == "Epe"
-    assert cells[3] == "—"  # doelgroep
-    assert cells[4:6] == ['<span class="false">Nee</span>', '<span class="true">J</span>']
+    assert cells[3] == "(leeg)"  # doelgroep
+    assert cells[4:6] == ["Nee", "Ja"]  # DGR, banenafspraak: one display for yes/no
     assert cells[6] == "(leeg)"  # Sonar - Status, the status filter's word
-    assert cells[7] == '<abbr title="Leeg">L</abbr> Leeg'
-    assert cells[8] == "onbekend"  # participatieladder
-    assert cells[9] == "—"  # begeleider
+    assert cells[7] == "L – Leeg"
+    assert cells[8] == "Onbekend"  # participatieladder
+    assert cells[9] == "(leeg)"  # begeleider
     assert "Niet meer in bron" in cells[10] and "Bekijken" in cells[10]
 
 

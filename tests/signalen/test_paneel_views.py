@@ -230,7 +230,7 @@ def test_the_csv_export_has_exactly_the_listed_items_and_is_audited(teamleider, 
     assert rows[0] == ["Pers. nr.", "Naam", "Bet. gemeente", "Begeleider", "Module-ID", "Uitvoerende",
                        "Startdatum", "Signaaldatum", "Einddatum", "Opgeschort"]
     assert len(rows) - 1 == 3
-    assert {row[-1] for row in rows[1:]} == {"ja"}
+    assert {row[-1] for row in rows[1:]} == {"Ja"}
     assert {row[2] for row in rows[1:]} == {"Epe", "Apeldoorn"}
     assert all(row[0] and row[1].startswith("Jansen") for row in rows[1:])
     event = AuditEvent.objects.get(actie=AuditEvent.Actie.EXPORT)
