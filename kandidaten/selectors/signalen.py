@@ -22,11 +22,12 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from kandidaten.models import Datastand, Import, Kandidaat, Module, PaneelTelling, Plaatsing, Traject
 from kandidaten.models.imports import STALE_AFTER
+from kandidaten.models.items import actief_op
 from kandidaten.scoping import gemeenten_voor, items_voor, kandidaten_voor
 
 logger = logging.getLogger(__name__)
@@ -50,9 +51,7 @@ def add_months(date, months):
 # --- the definitions -------------------------------------------------------------------------
 
 
-def actief(p):
-    """Startdatum <= P and (Einddatum empty or Einddatum >= P)."""
-    return Q(startdatum__lte=p) & (Q(einddatum__isnull=True) | Q(einddatum__gte=p))
+actief = actief_op  # "Actief": defined once, on the items (models/items.py)
 
 
 def start_lt_3wkn(p):
@@ -77,7 +76,7 @@ def zonder_actieve_module(p):
     # so a werkbedrijf's few thousand trajecten never look at the nation's modules (PostgreSQL makes it an
     # anti-join). Without that index and without planner statistics SQLite chose the date index for every
     # traject (minutes); the importer refreshes the statistics (importing.apply.refresh_planner_statistics).
-    actieve_module = Module.objects.filter(actief(p), traject_id=OuterRef("pk"), in_bron=True)
+    actieve_module = Module.objects.actief(op=p).filter(traject_id=OuterRef("pk"), in_bron=True)
     return actief(p) & ~Exists(actieve_module)
 
 
@@ -355,22 +354,24 @@ def paneel(user, peildatum, vernauwing=None):
     ]
 
 
-# --- the same definitions in Python, for one item -----------------------------------------------
+# --- the state of each item of a list, by the same definitions ------------------------------------
 
 
-def is_actief(item, peildatum):
-    return item.startdatum <= peildatum and (item.einddatum is None or item.einddatum >= peildatum)
+VERSTREKEN = "verstreken"
+BINNEN_4_WEKEN = "binnen 4 weken"
 
 
-def signaal_staat(item, peildatum):
-    """"verstreken", "binnen 4 weken" or "" for one item, as the panel counts it."""
-    if not is_actief(item, peildatum) or item.signaaldatum is None:
-        return ""
-    if item.signaaldatum < peildatum:
-        return "verstreken"
-    if item.signaaldatum <= peildatum + datetime.timedelta(days=SIGNAAL_DAGEN):
-        return "binnen 4 weken"
-    return ""
+def met_staat(queryset, peildatum):
+    """Items annotated with `is_actief` and `signaal` ("verstreken", "binnen 4 weken" or "") at the peildatum:
+    the very conditions of the counters, evaluated by the database (e.g. for the client page's badges)."""
+    return queryset.annotate(
+        is_actief=ExpressionWrapper(actief(peildatum), output_field=BooleanField()),
+        signaal=Case(
+            When(signaal_verstreken(peildatum), then=Value(VERSTREKEN)),
+            When(signaal_binnen_4wkn(peildatum), then=Value(BINNEN_4_WEKEN)),
+            default=Value(""),
+        ),
+    )
 
 
 # --- option lists for the narrowing form ----------------------------------------------------------

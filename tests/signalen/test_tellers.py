@@ -4,14 +4,15 @@ import datetime
 
 import pytest
 
+from kandidaten.models import Module
 from kandidaten.selectors.signalen import (
     GROEPEN,
     SYSTEEM,
     Vernauwing,
     add_months,
+    met_staat,
     paneel,
     signaal_items,
-    signaal_staat,
     tel_groep,
 )
 from tests.factories import make_kandidaat, make_module, make_plaatsing, make_traject
@@ -258,7 +259,7 @@ def test_the_panel_narrows_by_uitvoerende_begeleider_and_gemeente():
     assert tel("trajecten", vernauwing=both)["actief"] == 1
 
 
-# --- signaal_staat: the same definition for one item ----------------------------------------------
+# --- met_staat: each item's state, by the counters' own conditions ----------------------------------
 
 
 @pytest.mark.django_db
@@ -273,9 +274,11 @@ def test_the_panel_narrows_by_uitvoerende_begeleider_and_gemeente():
         (P - 5 * DAG, P - DAG, ""),  # ended: no signal
     ],
 )
-def test_signaal_staat_agrees_with_the_counters(signaal, einde, staat):
+def test_the_state_of_an_item_agrees_with_the_counters(signaal, einde, staat):
     item = make_module(make_kandidaat(), startdatum=P - 40 * DAG, signaaldatum=signaal, einddatum=einde)
-    assert signaal_staat(item, P) == staat
+    annotated = met_staat(Module.objects.filter(pk=item.pk), P).get()
+    assert annotated.signaal == staat
+    assert annotated.is_actief == (einde is None)
     verstreken = signaal_items(SYSTEEM, "modules", "signaal_verstreken", P).filter(pk=item.pk).exists()
     binnen = signaal_items(SYSTEEM, "modules", "signaal_binnen_4wkn", P).filter(pk=item.pk).exists()
     assert (staat == "verstreken", staat == "binnen 4 weken") == (verstreken, binnen)
