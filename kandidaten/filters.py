@@ -13,8 +13,10 @@ from django.db.models import Q
 
 from kandidaten import weergave
 from kandidaten.keys import pers_nr_sleutel
+from kandidaten.scoping import Scope
 from kandidaten.selectors import kandidaten as selectors
-from kandidaten.widgets import FastSelect, FastSelectMultiple
+from kandidaten.selectors import keuzes
+from kandidaten.widgets import FastSelect, FastSelectMultiple, KeuzeLijst, Termen
 
 JA_NEE = [("ja", "Ja"), ("nee", "Nee")]
 STATUS = [("open", "Open"), ("gesloten", "Gesloten"), ("leeg", weergave.LEEG)]
@@ -34,6 +36,12 @@ Multi = functools.partial(django_filters.MultipleChoiceFilter, distinct=False, w
 Choice = functools.partial(django_filters.ChoiceFilter, widget=FastSelect, empty_label="Alle")
 
 
+class TermenFilter(django_filters.Filter):
+    """Several free texts under one name (kandidaten.widgets.Termen)."""
+
+    field_class = Termen
+
+
 class KandidaatFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Zoek op naam of Pers. nr.", method="search")
     gemeente = Multi(label="Bet. gemeente", field_name="gemeente_id")
@@ -46,7 +54,10 @@ class KandidaatFilter(django_filters.FilterSet):
     dv_soort = Multi(label="Sonar - DV Laatste Soort", field_name="dv_laatste_soort")
     doelgroep = Multi(label="Doelgroep")
     begeleider = Multi(label="Begeleider Compas")
-    uitvoerende = Choice(label="Uitvoerende", method="filter_uitvoerende")
+    uitvoerende = TermenFilter(
+        label="Uitvoerende", method="filter_uitvoerende",
+        widget=KeuzeLijst(label="Uitvoerende", vrije_tekst="Of typ een deel van de naam"),
+    )
     profiel_nodig = Choice(label="Profiel nodig", choices=JA_NEE, method=_yes_no("profiel_nodig"))
     telt_in_sonar = Choice(label="Telt mee in Sonar", choices=JA_NEE, method=_yes_no("telt_in_sonar"))
     klant_van = Choice(label="Klant van", choices=KLANT_VAN, method="filter_klant_van")
@@ -55,9 +66,10 @@ class KandidaatFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput,
     )
 
-    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+    def __init__(self, data=None, queryset=None, *, scope, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        self.options = options = selectors.options(user)  # the view names the gemeenten from these too
+        self.scope = Scope.van(scope)
+        self.options = options = keuzes.keuzes(self.scope)  # the view names the gemeenten from these too
         choices = {
             "gemeente": [(str(pk), naam) for pk, naam in options.gemeenten],
             "regio": [(str(pk), naam) for pk, naam in options.regios],
@@ -66,10 +78,10 @@ class KandidaatFilter(django_filters.FilterSet):
             "dv_soort": [(value, value) for value in options.dv_soorten],
             "doelgroep": [(value, value) for value in options.doelgroepen],
             "begeleider": [(value, value) for value in options.begeleiders],
-            "uitvoerende": [(value, value) for value in options.uitvoerenden],
         }
         for name, values in choices.items():
             self.filters[name].extra["choices"] = values
+        self.filters["uitvoerende"].extra["widget"].choices = [(value, value) for value in options.uitvoerenden]
 
     @property
     def qs(self):
@@ -101,8 +113,11 @@ class KandidaatFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(participatieladder__in=["" if v == weergave.ONBEKEND_WAARDE else v for v in values])
 
-    def filter_uitvoerende(self, queryset, name, value):
-        return selectors.met_actief_item_van(queryset, value) if value else queryset
+    def filter_uitvoerende(self, queryset, name, terms):
+        if not terms:
+            return queryset
+        namen = keuzes.passende_uitvoerenden(terms, self.options.uitvoerenden)
+        return selectors.met_actief_item_van(queryset, namen)
 
     def filter_klant_van(self, queryset, name, value):
         if not value:

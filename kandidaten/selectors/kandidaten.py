@@ -1,109 +1,49 @@
 """The candidate list, the "profiel nodig" worklist and the client page: the queries behind them.
 
-Views, the export and the tests share these; every queryset starts from
-`kandidaten.scoping.kandidaten_voor`, so a user never sees, counts or is offered
-a value from another gemeente's clients.
+Views, the export and the tests share these; every queryset starts from the request's
+`kandidaten.scoping.Scope`, so a user never sees, counts or is offered a value from
+another gemeente's clients. The option lists live in `selectors.keuzes`.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from kandidaten import weergave
-from kandidaten.models import Arbeidsmarktregio, Datastand, KandidaatWijziging, Module, Plaatsing, Traject
+from kandidaten.models import KandidaatWijziging, Module, Plaatsing, Traject
 from kandidaten.models.kandidaat import Klantprofiel
-from kandidaten.scoping import gemeenten_voor, kandidaten_voor
-
-OPTIONS_CACHE_SECONDS = 600
+from kandidaten.scoping import Scope
 
 
-def kandidaten(user, *, ook_niet_in_bron=False):
-    """The clients a user may see; only those in the source unless asked otherwise."""
+def kandidaten(scope, *, ook_niet_in_bron=False):
+    """The clients a scope may see; only those in the source unless asked otherwise."""
     # No select_related("gemeente"): joined, SQLite walks every client through the gemeente index whatever
     # the list's sort. The list takes names from the option lists; pages that show few rows join themselves.
-    queryset = kandidaten_voor(user)
+    queryset = Scope.van(scope).kandidaten()
     return queryset if ook_niet_in_bron else queryset.filter(in_bron=True)
 
 
-def met_actief_item_van(queryset, uitvoerende, peildatum=None):
-    """Clients with an active traject, module or plaatsing (in the source) of this uitvoerende."""
+def met_actief_item_van(queryset, uitvoerenden, peildatum=None):
+    """Clients with an active traject, module or plaatsing (in the source) of one of these uitvoerenden
+    (exact values: keuzes.passende_uitvoerenden finds them from what the user typed or ticked)."""
     peildatum = peildatum or timezone.localdate()
     # "pk IN (clients of those items)", not a correlated EXISTS per client: the items come through the
     # uitvoerende index once, where EXISTS probed three tables for each of 250,000 clients (3 s nationally).
     condition = Q()
     for model in (Traject, Module, Plaatsing):
-        items = model.objects.actief(op=peildatum).in_bron().filter(uitvoerende=uitvoerende)
+        items = model.objects.actief(op=peildatum).in_bron().filter(uitvoerende__in=uitvoerenden)
         condition |= Q(pk__in=items.values("kandidaat_id"))
     return queryset.filter(condition)
 
 
-# --- option lists ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Options:
-    gemeenten: list  # (pk, naam)
-    regios: list  # (pk, naam)
-    begeleiders: list
-    doelgroepen: list
-    dv_soorten: list
-    ladders: list  # stored labels, sorted by rung
-    uitvoerenden: list
-
-
-def options(user):
-    """The values the filters offer: only from the clients (and items) this user may see.
-
-    Distinct values over a national table cost a scan each, so they are cached per user and per data
-    generation (`Datastand`, in the database: every server process sees a change at once). An import or
-    correction that changed data, a changed doelgroep and a change of a user's gemeenten raise it.
-    """
-    key = f"kandidaten:options:{user.pk}:{int(user.is_superuser)}:{Datastand.huidige()}"
-    found = cache.get(key)
-    if found is None:
-        found = _options(user)
-        cache.set(key, found, OPTIONS_CACHE_SECONDS)
-    return found
-
-
-def _distinct(queryset, field):
-    # order_by() first: the model's default ordering would otherwise become part of the DISTINCT.
-    return sorted(queryset.exclude(**{field: ""}).order_by().values_list(field, flat=True).distinct())
-
-
-def _options(user):
-    scoped = kandidaten_voor(user).filter(in_bron=True)
-    gemeenten = list(gemeenten_voor(user).order_by("naam").values_list("pk", "naam"))
-    regios = list(
-        Arbeidsmarktregio.objects.filter(gemeenten__in=gemeenten_voor(user)).distinct().order_by("naam")
-        .values_list("pk", "naam")
-    )
-    ladders = sorted(_distinct(scoped, "participatieladder"))
-    uitvoerenden = set()
-    for model in (Traject, Module, Plaatsing):
-        uitvoerenden.update(
-            model.objects.filter(kandidaat__in=scoped, in_bron=True).exclude(uitvoerende="").order_by()
-            .values_list("uitvoerende", flat=True).distinct()
-        )
-    return Options(
-        gemeenten=gemeenten,
-        regios=regios,
-        begeleiders=_distinct(scoped, "begeleider"),
-        doelgroepen=_distinct(scoped, "doelgroep"),
-        dv_soorten=_distinct(scoped, "dv_laatste_soort"),
-        ladders=ladders,
-        uitvoerenden=sorted(uitvoerenden),
-    )
-
-
 # --- the worklist ----------------------------------------------------------------------------------
 
-def profiel_nodig(user, begeleider):
+def profiel_nodig(scope, begeleider):
     """One begeleider's clients who need a profile, longest waiting first."""
     return (
-        kandidaten(user).filter(profiel_nodig=True, begeleider=begeleider).select_related("gemeente")
+        kandidaten(scope).filter(profiel_nodig=True, begeleider=begeleider).select_related("gemeente")
         .order_by("profiel_nodig_sinds", "naam", "pk")
     )
 
@@ -120,10 +60,10 @@ class BegeleiderTelling:
         return round(100 * self.met_profiel / self.telt_in_sonar) if self.telt_in_sonar else None
 
 
-def per_begeleider(user):
+def per_begeleider(scope):
     """Per begeleider: clients needing a profile, counted in Sonar, and of those with a profile (one query)."""
     rows = (
-        kandidaten(user).values("begeleider")
+        kandidaten(scope).values("begeleider")
         .annotate(
             nodig=Count("pk", filter=Q(profiel_nodig=True)),
             telt=Count("pk", filter=Q(telt_in_sonar=True)),

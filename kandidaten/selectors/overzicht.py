@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from kandidaten.models import Klantprofiel
-from kandidaten.scoping import kandidaten_voor
+from kandidaten.scoping import Scope
 from kandidaten.weergave import LADDERS, Ladder
 
 KLANTPROFIELEN = [choice.value for choice in Klantprofiel]  # J, N, L, O
@@ -36,9 +36,9 @@ class Verdeling:
         return bekend + [(Ladder.van(stored), aantal) for stored, aantal in overig] + onbekend
 
 
-def verdelingen(user, gemeente=None):
+def verdelingen(scope, gemeente=None):
     """One Verdeling per gemeente with clients in scope (and in the source), by gemeente name."""
-    queryset = kandidaten_voor(user).in_bron()
+    queryset = Scope.van(scope).kandidaten().in_bron()
     if gemeente:
         queryset = queryset.filter(gemeente_id=gemeente)
     rows = (

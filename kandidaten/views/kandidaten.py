@@ -8,8 +8,9 @@ from django_tables2 import RequestConfig
 from kandidaten.exporting import FORMATS, export_response
 from kandidaten.filters import KandidaatFilter
 from kandidaten.models import AuditEvent
-from kandidaten.scoping import kandidaten_voor
+from kandidaten.scoping import scope_van
 from kandidaten.selectors import kandidaten as selectors
+from kandidaten.selectors import keuzes
 from kandidaten.tables import EXPORT_COLUMNS, EXPORT_FIELDS, GemeentePaginator, KandidaatTable
 
 PER_PAGE_CHOICES = (25, 50, 100, 250)
@@ -24,8 +25,9 @@ def _per_page(request):
 
 
 def lijst(request):
-    base = selectors.kandidaten(request.user, ook_niet_in_bron=True)
-    filterset = KandidaatFilter(request.GET or None, queryset=base, user=request.user)
+    scope = scope_van(request)
+    base = selectors.kandidaten(scope, ook_niet_in_bron=True)
+    filterset = KandidaatFilter(request.GET or None, queryset=base, scope=scope)
     gemeente_namen = dict(filterset.options.gemeenten)
     table = KandidaatTable(filterset.qs, order_by_field="sort", page_field="page", gemeente_namen=gemeente_namen)
     export_format = request.GET.get("_export")
@@ -64,15 +66,16 @@ def _audit_filters(filterset):
 
 def profiel_nodig(request):
     """A begeleider's worklist; for whoever sees several begeleiders also the table per begeleider."""
-    options = selectors.options(request.user)
+    scope = scope_van(request)
+    options = keuzes.keuzes(scope)
     begeleider = request.GET.get("begeleider") or request.user.begeleider_naam
     if begeleider and begeleider not in options.begeleiders:
         begeleider = ""
-    worklist = list(selectors.profiel_nodig(request.user, begeleider)[:500]) if begeleider else []
+    worklist = list(selectors.profiel_nodig(scope, begeleider)[:500]) if begeleider else []
     today = timezone.localdate()
     for kandidaat in worklist:
         kandidaat.dagen = (today - kandidaat.profiel_nodig_sinds).days if kandidaat.profiel_nodig_sinds else None
-    overview = selectors.per_begeleider(request.user) if request.user.has_perm("kandidaten.change_kandidaat") else []
+    overview = selectors.per_begeleider(scope) if request.user.has_perm("kandidaten.change_kandidaat") else []
     return render(request, "kandidaten/kandidaten/profiel_nodig.html", {
         "begeleider": begeleider,
         "begeleiders": options.begeleiders,
@@ -87,7 +90,7 @@ def profiel_nodig(request):
 
 def detail(request, pk):
     # Another gemeente's client does not exist for this user: 404, not 403.
-    kandidaat = get_object_or_404(kandidaten_voor(request.user).select_related("gemeente__regio"), pk=pk)
+    kandidaat = get_object_or_404(scope_van(request).kandidaten().select_related("gemeente__regio"), pk=pk)
     AuditEvent.record(request, AuditEvent.Actie.KANDIDAAT_BEKEKEN, f"Kandidaat {kandidaat.pers_nr} ({kandidaat.pk})")
     return render(request, "kandidaten/kandidaten/detail.html", {
         "kandidaat": kandidaat,

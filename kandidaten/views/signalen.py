@@ -15,8 +15,10 @@ from django.utils import timezone
 from kandidaten import weergave
 from kandidaten.exporting import FORMATS, ExportColumn, export_response
 from kandidaten.paging import groepen_van_pagina
-from kandidaten.selectors import signalen
-from kandidaten.widgets import FastSelect
+from kandidaten.scoping import scope_van
+from kandidaten.selectors import keuzes, signalen
+from kandidaten.services import paneeltellingen
+from kandidaten.widgets import FastSelect, KeuzeLijst, Termen
 
 DATUM_FORMATEN = ["%d-%m-%Y", "%Y-%m-%d"]
 PER_PAGINA = (25, 50, 100)
@@ -29,7 +31,10 @@ class SignaalFilterForm(forms.Form):
         label="Peildatum", required=False, input_formats=DATUM_FORMATEN,
         error_messages={"invalid": "Vul de peildatum in als dd-mm-jjjj, bijvoorbeeld 01-03-2026."},
     )
-    uitvoerende = forms.CharField(label="Uitvoerende", required=False, max_length=200)
+    uitvoerende = Termen(
+        label="Uitvoerende", required=False,
+        widget=KeuzeLijst(label="Uitvoerende", vrije_tekst="Of typ een deel van de naam"),
+    )
     begeleider = forms.ChoiceField(
         label="Begeleider", required=False, widget=FastSelect,
         error_messages={"invalid_choice": "Deze begeleider komt bij uw kandidaten niet voor."},
@@ -39,8 +44,9 @@ class SignaalFilterForm(forms.Form):
         error_messages={"invalid_choice": "Deze gemeente hoort niet bij uw gemeenten."},
     )
 
-    def __init__(self, data, *, begeleiders, gemeenten):
+    def __init__(self, data, *, uitvoerenden, begeleiders, gemeenten):
         super().__init__(data)
+        self.fields["uitvoerende"].widget.choices = [(naam, naam) for naam in uitvoerenden]
         self.fields["begeleider"].choices = [("", "Alle begeleiders")] + [(naam, naam) for naam in begeleiders]
         self.fields["gemeente"].choices = [("", "Alle gemeenten")] + [(str(pk), naam) for pk, naam in gemeenten]
 
@@ -50,13 +56,18 @@ class Filters:
     form: SignaalFilterForm
     peildatum: datetime.date
     vernauwing: signalen.Vernauwing
-    uitvoerenden: list
     gemeenten: list  # (pk, naam) in the database's order of the names
+    scope: object
 
     def query(self, **extra):
         """The URL query of the effective peildatum and narrowing (plus `extra`), for links."""
         params = {"peildatum": self.peildatum.strftime("%d-%m-%Y"), **self.vernauwing.als_dict(), **extra}
-        return urlencode(params)
+        return urlencode(params, doseq=True)
+
+    def uitvoerenden_zonder_treffer(self):
+        """The uitvoerende terms that find no uitvoerende in scope (the page says so)."""
+        bekend = keuzes.uitvoerenden(self.scope)
+        return [term for term in self.vernauwing.uitvoerende if not keuzes.passende_uitvoerenden([term], bekend)]
 
     def audit(self):
         return {"peildatum": self.peildatum.isoformat(), **self.vernauwing.als_dict()}
@@ -64,18 +75,20 @@ class Filters:
 
 def lees_filters(request):
     """The form from the URL; a wrong value becomes a form error and is ignored (peildatum: today)."""
-    user = request.user
-    gemeenten = signalen.gemeente_keuzes(user)
-    form = SignaalFilterForm(request.GET, begeleiders=signalen.begeleiders(user), gemeenten=gemeenten)
+    scope = scope_van(request)
+    opties = keuzes.keuzes(scope)
+    form = SignaalFilterForm(
+        request.GET, uitvoerenden=opties.uitvoerenden, begeleiders=opties.begeleiders, gemeenten=opties.gemeenten
+    )
     form.is_valid()
     cleaned = getattr(form, "cleaned_data", {})
     vernauwing = signalen.Vernauwing(
-        uitvoerende=cleaned.get("uitvoerende") or "",
+        uitvoerende=cleaned.get("uitvoerende") or (),
         begeleider=cleaned.get("begeleider") or "",
         gemeente=cleaned.get("gemeente"),
     )
     peildatum = cleaned.get("peildatum") or timezone.localdate()
-    return Filters(form, peildatum, vernauwing, signalen.uitvoerenden(user), gemeenten)
+    return Filters(form, peildatum, vernauwing, opties.gemeenten, scope)
 
 
 # --- the drill-down list -----------------------------------------------------------------------
@@ -171,7 +184,7 @@ def lijst(request, groep, teller):
         raise Http404("Dit signaal bestaat niet.")
     groep, teller = gevonden
     filters = lees_filters(request)
-    queryset = signalen.signaal_items(request.user, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
+    queryset = signalen.signaal_items(filters.scope, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
     sort, sortering, aflopend = _sortering(request, groep, teller)
     namen, velden = _velden(groep)
     geordend = queryset.order_by(*_volgorde(sortering.items, aflopend))
@@ -191,10 +204,10 @@ def lijst(request, groep, teller):
         )
 
     per_pagina = _per_pagina(request)
-    aantal = signalen.aantal(request.user, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
+    aantal = paneeltellingen.aantal(filters.scope, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
     klanten = None
     if sortering.klanten:
-        klanten = _klanten_in_volgorde(request.user, groep, teller, filters, sortering, aflopend)
+        klanten = _klanten_in_volgorde(filters.scope, groep, teller, filters, sortering, aflopend)
     paginator = SignaalPaginator(rows, per_pagina, aantal=aantal, items=geordend, klanten=klanten)
     page = paginator.get_page(request.GET.get("page"))
     kolommen = [(key, sortering.label) for key, sortering in SORTEERBAAR.items()
@@ -221,10 +234,10 @@ def lijst(request, groep, teller):
     return render(request, template, context)
 
 
-def _klanten_in_volgorde(user, groep, teller, filters, sortering, aflopend):
+def _klanten_in_volgorde(scope, groep, teller, filters, sortering, aflopend):
     """A function that yields (client pk, number of its items) in the list's order of the clients."""
     def clients(gemeente_pk=None):
-        klanten = signalen.klanten_met_aantal(user, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
+        klanten = signalen.klanten_met_aantal(scope, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
         if gemeente_pk is not None:
             klanten = klanten.filter(gemeente_id=gemeente_pk)
         return klanten.order_by(*_volgorde(sortering.klanten, aflopend))

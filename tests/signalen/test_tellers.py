@@ -11,10 +11,10 @@ from kandidaten.selectors.signalen import (
     Vernauwing,
     add_months,
     met_staat,
-    paneel,
     signaal_items,
     tel_groep,
 )
+from kandidaten.services.paneeltellingen import paneel
 from tests.factories import make_kandidaat, make_module, make_plaatsing, make_traject
 
 P = datetime.date(2026, 3, 15)
@@ -252,10 +252,10 @@ def test_the_panel_narrows_by_uitvoerende_begeleider_and_gemeente():
     make_traject(epe, startdatum=P - 5 * DAG, uitvoerende="Alrijde B")
     make_traject(epe, startdatum=P - 5 * DAG, uitvoerende="Alrijde C")
     make_traject(apeldoorn, startdatum=P - 5 * DAG, uitvoerende="Alrijde B")
-    assert tel("trajecten", vernauwing=Vernauwing(uitvoerende="Alrijde B"))["actief"] == 2
+    assert tel("trajecten", vernauwing=Vernauwing(uitvoerende=("Alrijde B",)))["actief"] == 2
     assert tel("trajecten", vernauwing=Vernauwing(begeleider="A. de Vries"))["actief"] == 2
     assert tel("trajecten", vernauwing=Vernauwing(gemeente=apeldoorn.gemeente_id))["actief"] == 1
-    both = Vernauwing(uitvoerende="Alrijde B", gemeente=epe.gemeente_id)
+    both = Vernauwing(uitvoerende=("Alrijde B",), gemeente=epe.gemeente_id)
     assert tel("trajecten", vernauwing=both)["actief"] == 1
 
 
