@@ -1,11 +1,12 @@
 """The candidate list's filters (django-filter), with option lists from the user's own scope.
 
-The GET parameters are a contract: the overview's pictures, the worklist and
-bookmarks link here (docs/kandidaten.md). Choices are explicit (never "every row
-of a table"), so an option from another gemeente cannot even be submitted.
+The GET parameters are a contract: the overview's pictures, the worklist, saved lists and bookmarks link
+here (docs/kandidaten.md). Choices are explicit (never "every row of a table"), so an option from another
+gemeente cannot even be submitted.
 """
 
 import functools
+from dataclasses import dataclass
 
 import django_filters
 from django import forms
@@ -16,11 +17,21 @@ from kandidaten.keys import pers_nr_sleutel
 from kandidaten.scoping import Scope
 from kandidaten.selectors import kandidaten as selectors
 from kandidaten.selectors import keuzes
-from kandidaten.widgets import FastSelect, FastSelectMultiple, KeuzeLijst, Termen
+from kandidaten.widgets import FastSelect, KeuzeLijst, Termen
 
 JA_NEE = [("ja", "Ja"), ("nee", "Nee")]
 STATUS = [("open", "Open"), ("gesloten", "Gesloten"), ("leeg", weergave.LEEG)]
 KLANT_VAN = [("gemeente", "Gemeente"), ("uwv", "UWV"), (weergave.ONBEKEND_WAARDE, weergave.klant_van(""))]
+
+# The client columns each filter reads (attnames); None: more than the client row (a join or a subquery).
+# The list counts from its gemeente index when that index holds every column in use (selectors.kandidaten).
+KOLOMMEN = {
+    "q": {"naam", "pers_nr_sleutel"}, "gemeente": {"gemeente_id"}, "regio": None, "dgr": {"dgr"},
+    "banenafspraak": {"banenafspraak"}, "status": {"sonar_status"}, "klantprofiel": {"klantprofiel"},
+    "ladder": {"participatieladder"}, "dv_soort": {"dv_laatste_soort"}, "doelgroep": {"doelgroep"},
+    "begeleider": {"begeleider"}, "uitvoerende": None, "profiel_nodig": {"profiel_nodig"},
+    "telt_in_sonar": {"telt_in_sonar"}, "klant_van": {"klant_van"}, "ook_niet_in_bron": {"in_bron"},
+}
 
 
 def _yes_no(field):
@@ -32,7 +43,7 @@ def _yes_no(field):
 
 # Every filter is on the client row or a forward foreign key: rows never multiply, so no DISTINCT
 # (django-filter's default for multiple choices), which would make the COUNT scan the whole table.
-Multi = functools.partial(django_filters.MultipleChoiceFilter, distinct=False, widget=FastSelectMultiple)
+Multi = functools.partial(django_filters.MultipleChoiceFilter, distinct=False, widget=KeuzeLijst)
 Choice = functools.partial(django_filters.ChoiceFilter, widget=FastSelect, empty_label="Alle")
 
 
@@ -46,20 +57,20 @@ class KandidaatFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Zoek op naam of Pers. nr.", method="search")
     gemeente = Multi(label="Bet. gemeente", field_name="gemeente_id")
     regio = Multi(label="Arbeidsmarktregio", field_name="gemeente__regio_id")
+    klantprofiel = Multi(label="Sonar - Klantprofiel", choices=weergave.KLANTPROFIEL_KEUZES)
+    profiel_nodig = Choice(label="Profiel nodig", choices=JA_NEE, method=_yes_no("profiel_nodig"))
+    begeleider = Multi(label="Begeleider Compas")
+    doelgroep = Multi(label="Doelgroep")
     dgr = Choice(label="DGR", choices=JA_NEE, method=_yes_no("dgr"))
     banenafspraak = Choice(label="Sonar - Banenafspraken", choices=JA_NEE, method=_yes_no("banenafspraak"))
     status = Multi(label="Sonar - Status", choices=STATUS, method="filter_status")
-    klantprofiel = Multi(label="Sonar - Klantprofiel", choices=weergave.KLANTPROFIEL_KEUZES)
+    telt_in_sonar = Choice(label="Telt mee in Sonar", choices=JA_NEE, method=_yes_no("telt_in_sonar"))
     ladder = Multi(label="Sonar - Participatieladder", method="filter_ladder")
     dv_soort = Multi(label="Sonar - DV Laatste Soort", field_name="dv_laatste_soort")
-    doelgroep = Multi(label="Doelgroep")
-    begeleider = Multi(label="Begeleider Compas")
     uitvoerende = TermenFilter(
         label="Uitvoerende", method="filter_uitvoerende",
         widget=KeuzeLijst(label="Uitvoerende", vrije_tekst="Of typ een deel van de naam"),
     )
-    profiel_nodig = Choice(label="Profiel nodig", choices=JA_NEE, method=_yes_no("profiel_nodig"))
-    telt_in_sonar = Choice(label="Telt mee in Sonar", choices=JA_NEE, method=_yes_no("telt_in_sonar"))
     klant_van = Choice(label="Klant van", choices=KLANT_VAN, method="filter_klant_van")
     ook_niet_in_bron = django_filters.BooleanFilter(
         label="Ook kandidaten die niet meer in de bron staan", method="filter_in_bron",
@@ -82,6 +93,9 @@ class KandidaatFilter(django_filters.FilterSet):
         for name, values in choices.items():
             self.filters[name].extra["choices"] = values
         self.filters["uitvoerende"].extra["widget"].choices = [(value, value) for value in options.uitvoerenden]
+        for field in self.form.fields.values():
+            if isinstance(field.widget, KeuzeLijst):
+                field.widget.label = field.label
 
     @property
     def qs(self):
@@ -128,10 +142,50 @@ class KandidaatFilter(django_filters.FilterSet):
         return queryset  # applied in qs: the default (unticked) is "only in the source"
 
     def active(self):
-        """The filters in use, for the audit log and the "n filters actief" line."""
+        """The filters in use: {name: value}, for the audit log and the chips."""
         if not self.form.is_valid():
             return {}
         return {
             name: value for name, value in self.form.cleaned_data.items()
-            if value not in (None, "", [], False)
+            if value not in (None, "", [], (), False)
         }
+
+    def gefilterde_kolommen(self):
+        """The client columns the list is filtered on, or None when a filter reaches beyond the client row."""
+        kolommen = {"in_bron"}
+        for name in self.active():
+            if KOLOMMEN[name] is None:
+                return None
+            kolommen |= KOLOMMEN[name]
+        return kolommen
+
+    def chips(self, query):
+        """The active filters as removable chips: [Chip], each with the URL query that drops that value."""
+        found = []
+        for name, value in self.active().items():
+            field = self.form.fields[name]
+            waarden = value if isinstance(value, (list, tuple)) else [value]
+            labels = dict(getattr(field, "choices", None) or getattr(field.widget, "choices", None) or ())
+            for waarde in waarden:
+                shown = "ja" if waarde is True else labels.get(str(waarde), waarde)
+                submitted = "on" if waarde is True else str(waarde)
+                found.append(Chip(name, field.label, str(shown), submitted, _zonder(query, name, waarde)))
+        return found
+
+
+@dataclass(frozen=True)
+class Chip:
+    veld: str  # the parameter
+    label: str  # the filter's label
+    toon: str  # the value as shown
+    waarde: str  # the value as the form submits it
+    query: str  # the list's URL query without this value
+
+
+def _zonder(query, name, waarde):
+    """`query` (a QueryDict) without one value of one parameter, and from the first page."""
+    kopie = query.copy()
+    blijft = [v for v in kopie.getlist(name) if v != str(waarde) and not (waarde is True and v)]
+    kopie.setlist(name, blijft) if blijft else kopie.pop(name, None)
+    kopie.pop("page", None)
+    return kopie.urlencode()

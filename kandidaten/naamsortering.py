@@ -13,7 +13,6 @@ database thus orders the list, its pages and its export exactly alike on SQLite 
 index. (A surname with digits in it may sort a little off among its neighbours; names rarely have them.)
 """
 
-import re
 import unicodedata
 
 SLEUTEL_LENGTE = 100  # the column's max_length
@@ -24,9 +23,12 @@ TUSSENVOEGSELS = frozenset(
     "van de der den het t ter ten te in op aan bij uit voor onder over la le les du d des da di del della "
     "dos das do von vom zu zum zur auf l s lo".split()
 )
+_VOLUIT = TUSSENVOEGSELS | {"'t", "'s"}  # as they stand in a lower-cased name
 # Letters that Unicode does not decompose into a base letter and an accent.
 _EIGEN_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
-_NIET_ALFANUMERIEK = re.compile(r"[^0-9a-z]+")
+_WEG = bytes(code for code in range(256) if not (48 <= code <= 57 or 97 <= code <= 122))  # all but 0-9, a-z
+_WEG_BEHALVE_KOMMA = _WEG.replace(b",", b"")
+_KOMMA_WORDT_EINDE = bytes.maketrans(b",", _EINDE.encode())
 
 
 def vouw(tekst):
@@ -35,26 +37,42 @@ def vouw(tekst):
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
 
-def _kaal(woord):
-    return _NIET_ALFANUMERIEK.sub("", vouw(woord))
-
-
-def _splits_tussenvoegsels(woorden, vooraan):
-    """(tussenvoegsels, rest): the tussenvoegsels at the front (or the end) of `woorden`, never all of them."""
-    volgorde = list(woorden) if vooraan else list(reversed(woorden))
-    tussen = []
-    while len(volgorde) > 1 and _kaal(volgorde[0]) in TUSSENVOEGSELS:
-        tussen.append(volgorde.pop(0))
-    if not vooraan:
-        tussen.reverse()
-        volgorde.reverse()
-    return tussen, volgorde
+def _kaal(tekst):
+    """Only a-z and 0-9 of folded text (what is left of other scripts goes too)."""
+    return tekst.encode("ascii", "ignore").translate(None, _WEG).decode()
 
 
 def naam_sorteersleutel(naam):
-    """The sort key of a client's name: surname (without tussenvoegsel), voorletters, tussenvoegsel."""
-    achter, _komma, voor = " ".join((naam or "").split()).partition(",")
-    tussen_voor, achternaam = _splits_tussenvoegsels(achter.split(), vooraan=True)
-    tussen_na, voorletters = _splits_tussenvoegsels(voor.split(), vooraan=False) if voor.strip() else ([], [])
-    delen = (achternaam, voorletters, tussen_voor + tussen_na)
-    return _EINDE.join("".join(map(_kaal, woorden)) for woorden in delen)[:SLEUTEL_LENGTE]
+    """The sort key of a client's name: surname (without tussenvoegsel), voorletters, tussenvoegsel.
+
+    Called for every client an import writes (200,000 in a first import: ~0.3 s), hence a quick way for the
+    usual name, plain ASCII without a tussenvoegsel: lower-cased, then one byte-level translation.
+    """
+    naam = naam or ""
+    if not naam.isascii():
+        return _sleutel(vouw(naam))
+    laag = naam.lower()
+    if laag.count(",") <= 1 and _VOLUIT.isdisjoint(laag.replace(",", " ").split()):
+        sleutel = laag.encode().translate(_KOMMA_WORDT_EINDE, _WEG_BEHALVE_KOMMA).decode()
+        return (sleutel + (_EINDE if "," in laag else _EINDE * 2))[:SLEUTEL_LENGTE]
+    return _sleutel(laag)
+
+
+def _sleutel(gevouwen):
+    achter, _komma, voor = gevouwen.partition(",")
+    woorden = achter.split()
+    begin = 0
+    while begin < len(woorden) - 1 and _kaal(woorden[begin]) in TUSSENVOEGSELS:
+        begin += 1
+    na = voor.split()
+    eind = len(na)
+    while eind > 1 and _kaal(na[eind - 1]) in TUSSENVOEGSELS:
+        eind -= 1
+    delen = (woorden[begin:], na[:eind], woorden[:begin] + na[eind:])  # surname, voorletters, tussenvoegsel
+    return _EINDE.join(_kaal("".join(deel)) for deel in delen)[:SLEUTEL_LENGTE]
+
+
+def naam_sorteersleutels(namen):
+    """The keys of a column of names (an import's): each distinct name worked out once."""
+    sleutels = {naam: naam_sorteersleutel(naam) for naam in set(namen)}
+    return [sleutels[naam] for naam in namen]

@@ -2,6 +2,7 @@ from .audit import AuditEvent
 from .imports import Import, KandidaatWijziging
 from .items import Module, Plaatsing, Traject
 from .kandidaat import Kandidaat, Klantprofiel, KlantVan, SonarStatus, derive_flags
+from .lijsten import BewaardeLijst, Lijstvoorkeur
 from .paneel import Datastand, PaneelTelling
 from .reference import (
     Arbeidsmarktregio,
@@ -15,6 +16,7 @@ from .users import Gebruiker
 __all__ = [
     "Arbeidsmarktregio",
     "AuditEvent",
+    "BewaardeLijst",
     "Doelgroep",
     "Datastand",
     "DoelgroepregisterTotaal",
@@ -25,6 +27,7 @@ __all__ = [
     "Kandidaat",
     "KandidaatWijziging",
     "KlantVan",
+    "Lijstvoorkeur",
     "Klantprofiel",
     "Module",
     "PaneelTelling",

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
@@ -14,10 +13,11 @@ from django.utils import timezone
 
 from kandidaten import weergave
 from kandidaten.exporting import FORMATS, ExportColumn, export_response
-from kandidaten.paging import groepen_van_pagina
+from kandidaten.paging import LijstPaginator, per_groep
 from kandidaten.scoping import scope_van
 from kandidaten.selectors import keuzes, signalen
 from kandidaten.services import paneeltellingen
+from kandidaten.views.lijstdelen import kolomkoppen, per_pagina
 from kandidaten.widgets import FastSelect, KeuzeLijst, Termen
 
 DATUM_FORMATEN = ["%d-%m-%Y", "%Y-%m-%d"]
@@ -178,8 +178,35 @@ def _velden(groep):
     return namen, velden
 
 
-def lijst(request, groep, teller):
-    gevonden = signalen.teller_of_none(groep, teller)
+@dataclass
+class Doorklik:
+    """One drill-down as the request asks for it: the counter, the narrowing, the sort and its querysets."""
+
+    groep: signalen.Groep
+    teller: signalen.Teller
+    filters: Filters
+    sort: str  # as in the URL
+    sortering: Sortering
+    aflopend: bool
+    geordend: object  # the items in the list's order (before .values(): its joins serve the ids step)
+    rows: object  # the same as the rows of the list and the export
+
+    @property
+    def beschrijving(self):
+        return f"{self.groep.titel}: {self.teller.label} op {self.filters.peildatum:%d-%m-%Y}"
+
+    def lezer(self):
+        """How a page is read: per client (a client column) or by item ids (an item column)."""
+        if not self.sortering.klanten:
+            return _via_ids(self.geordend, self.rows)
+        walk = _klanten_in_volgorde(self.filters.scope, self.groep, self.teller, self.filters, self.sortering,
+                                    self.aflopend)
+        return per_groep(walk, lambda klanten, start, limit: list(
+            self.rows.filter(kandidaat_id__in=klanten)[start:start + limit]))
+
+
+def _doorklik(request, groep_slug, teller_slug):
+    gevonden = signalen.teller_of_none(groep_slug, teller_slug)
     if gevonden is None:
         raise Http404("Dit signaal bestaat niet.")
     groep, teller = gevonden
@@ -188,50 +215,57 @@ def lijst(request, groep, teller):
     sort, sortering, aflopend = _sortering(request, groep, teller)
     namen, velden = _velden(groep)
     geordend = queryset.order_by(*_volgorde(sortering.items, aflopend))
-    rows = geordend.values(*namen, **velden)
-    beschrijving = f"{groep.titel}: {teller.label} op {filters.peildatum:%d-%m-%Y}"
+    return Doorklik(groep, teller, filters, sort, sortering, aflopend, geordend, geordend.values(*namen, **velden))
 
-    fmt = request.GET.get("_export")
-    if fmt:
-        if fmt not in FORMATS:
-            raise Http404("Onbekend exportformaat.")
-        if not request.user.has_perm("kandidaten.export_kandidaat"):
-            raise PermissionDenied("U mag geen lijsten exporteren.")
-        return export_response(
-            request, rows=rows, columns=_kolommen(groep), fmt=fmt,
-            filename_base=f"signalen-{groep.slug}-{teller.slug}", description=f"Signalen – {beschrijving}",
-            filters={**filters.audit(), "groep": groep.slug, "teller": teller.slug, "sort": sort},
-        )
 
-    per_pagina = _per_pagina(request)
+def lijst(request, groep, teller):
+    doorklik = _doorklik(request, groep, teller)
+    if request.GET.get("_export"):
+        return _export(request, doorklik)
+    groep, teller, filters = doorklik.groep, doorklik.teller, doorklik.filters
+    per_page = per_pagina(request.GET.get("per_page"), PER_PAGINA, PER_PAGINA[0])
     aantal = paneeltellingen.aantal(filters.scope, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
-    klanten = None
-    if sortering.klanten:
-        klanten = _klanten_in_volgorde(filters.scope, groep, teller, filters, sortering, aflopend)
-    paginator = SignaalPaginator(rows, per_pagina, aantal=aantal, items=geordend, klanten=klanten)
-    page = paginator.get_page(request.GET.get("page"))
+    page, gevraagd = LijstPaginator(per_page, tel=lambda: aantal, lees=doorklik.lezer()).pagina(request.GET.get("page"))
     kolommen = [(key, sortering.label) for key, sortering in SORTEERBAAR.items()
                 if key != "opgeschort" or groep.slug == "modules"]
+    basis = request.GET.copy()
+    basis.pop("page", None)
     context = {
         "groep": groep,
         "teller": teller,
         "filters": filters,
         "form": filters.form,
         "page": page,
-        "per_pagina": per_pagina,
-        "per_pagina_keuzes": PER_PAGINA,
-        "sort": sort,
-        "kolommen": {key: _kolom(key, label, sort) for key, label in kolommen},
+        "gevraagde_pagina": gevraagd,
+        "per_page": per_page,
+        "per_page_choices": PER_PAGINA,
+        "basis": basis,
+        "sort": doorklik.sort,
+        "kolommen": kolomkoppen(kolommen, doorklik.sort),
         "id_label": groep.model._meta.get_field(ID_VELD[groep.slug]).verbose_name,
-        "beschrijving": beschrijving,
+        "beschrijving": doorklik.beschrijving,
         "kan_exporteren": request.user.has_perm("kandidaten.export_kandidaat"),
-        "export_xlsx": "?" + filters.query(sort=sort, _export="xlsx"),
-        "export_csv": "?" + filters.query(sort=sort, _export="csv"),
+        "export_xlsx": "?" + filters.query(sort=doorklik.sort, _export="xlsx"),
+        "export_csv": "?" + filters.query(sort=doorklik.sort, _export="csv"),
     }
     template = "kandidaten/signalen/lijst.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#tabel"
     return render(request, template, context)
+
+
+def _export(request, doorklik):
+    fmt = request.GET.get("_export")
+    if fmt not in FORMATS:
+        raise Http404("Onbekend exportformaat.")
+    if not request.user.has_perm("kandidaten.export_kandidaat"):
+        raise PermissionDenied("U mag geen lijsten exporteren.")
+    groep, teller = doorklik.groep, doorklik.teller
+    return export_response(
+        request, rows=doorklik.rows, columns=_kolommen(groep), fmt=fmt,
+        filename_base=f"signalen-{groep.slug}-{teller.slug}", description=f"Signalen – {doorklik.beschrijving}",
+        filters={**doorklik.filters.audit(), "groep": groep.slug, "teller": teller.slug, "sort": doorklik.sort},
+    )
 
 
 def _klanten_in_volgorde(scope, groep, teller, filters, sortering, aflopend):
@@ -257,51 +291,12 @@ def _klanten_in_volgorde(scope, groep, teller, filters, sortering, aflopend):
     return walk
 
 
-class SignaalPaginator(Paginator):
-    """Pages of a drill-down whose length is known (the panel's number, not a second COUNT).
-
-    A page is read in two steps, so the database never joins and sorts every matching item to show 25:
-    sorted on a client column, the clients are walked in their index order until the page's items are
-    found (`klanten`), then those clients' items are read; sorted on an item column, the page's item ids
-    are read from the item table alone, then their rows.
-    """
-
-    def __init__(self, object_list, per_page, *, aantal, items, klanten=None):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = aantal  # Paginator.count is a cached_property
-        self.items = items  # object_list before .values(): its joins for the row's client fields
-        self.klanten = klanten
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        rijen = self._via_klanten(bottom, top) if self.klanten else self._via_ids(bottom, top)
-        return self._get_page(rijen, number, self)
-
-    def _via_ids(self, bottom, top):
-        ids = list(self.items.values_list("pk", flat=True)[bottom:top])
-        per_id = {rij["pk"]: rij for rij in self.object_list.filter(pk__in=ids).order_by()}
+def _via_ids(geordend, rows):
+    """Pages of a drill-down sorted on an item column: the page's ids from the item table alone (its date
+    indexes give that order), then their rows; the database never joins and sorts every matching item."""
+    def lees(bottom, top):
+        ids = list(geordend.values_list("pk", flat=True)[bottom:top])
+        per_id = {rij["pk"]: rij for rij in rows.filter(pk__in=ids).order_by()}
         return [per_id[pk] for pk in ids if pk in per_id]
 
-    def _via_klanten(self, bottom, top):
-        gekozen, ervoor = groepen_van_pagina(self.klanten(top), bottom, top)
-        return list(self.object_list.filter(kandidaat_id__in=gekozen)[bottom - ervoor:top - ervoor])
-
-
-def _per_pagina(request):
-    try:
-        value = int(request.GET.get("per_page", PER_PAGINA[0]))
-    except ValueError:
-        return PER_PAGINA[0]
-    return value if value in PER_PAGINA else PER_PAGINA[0]
-
-
-def _kolom(key, label, sort):
-    """A sortable header: the link's sort value and aria-sort for the current column."""
-    huidige = sort.removeprefix("-")
-    aflopend = sort.startswith("-")
-    if key == huidige:
-        return {"key": key, "label": label, "aria_sort": "descending" if aflopend else "ascending",
-                "volgende": key if aflopend else f"-{key}"}
-    return {"key": key, "label": label, "aria_sort": "", "volgende": key}
+    return lees

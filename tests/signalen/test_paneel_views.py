@@ -181,7 +181,7 @@ def test_empty_signaaldatums_sort_last_both_ways(teamleider, logged_in):
 def test_an_htmx_request_gets_only_the_table(teamleider, logged_in, gemengde_data):
     response = logged_in(teamleider).get(lijst_url("trajecten", "actief"), headers={"HX-Request": "true"})
     html = response.content.decode()
-    assert html.lstrip().startswith('<div id="signaal-tabel"')
+    assert html.lstrip().startswith('<section id="signaal-tabel"')
     assert "<html" not in html
 
 
