@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -39,7 +40,8 @@ class AuditEvent(models.Model):
         verbose_name_plural = "auditlog"
 
     def __str__(self):
-        return f"{self.tijdstip:%d-%m-%Y %H:%M} {self.gebruikersnaam} {self.get_actie_display()}"
+        # Local time, as the admin's columns show it (the stored time is UTC).
+        return f"{timezone.localtime(self.tijdstip):%d-%m-%Y %H:%M} {self.gebruikersnaam} {self.get_actie_display()}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 def upload_path(instance, filename):
@@ -61,7 +62,9 @@ class Import(models.Model):
         verbose_name_plural = "imports"
 
     def __str__(self):
-        return f"{self.bestandsnaam} ({self.aangemaakt:%d-%m-%Y %H:%M})" if self.aangemaakt else self.bestandsnaam
+        if not self.aangemaakt:
+            return self.bestandsnaam
+        return f"{self.bestandsnaam} ({timezone.localtime(self.aangemaakt):%d-%m-%Y %H:%M})"  # as the admin shows times
 
     def bijbestand(self, suffix):
         """A file of this import beside its upload (error file, progress): named by uuid, never by the user."""

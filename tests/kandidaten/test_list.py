@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
