@@ -3,7 +3,7 @@ import uuid
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PUBLIC = {"login"}
+PUBLIC = {"login", "favicon"}  # favicon: a redirect to the static icon, which browsers ask for before any login
 CONVERTER_VALUES = {"int": "1", "uuid": str(uuid.uuid4()), "str": "x", "slug": "x", "path": "x"}
 
 
