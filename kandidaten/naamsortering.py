@@ -23,11 +23,11 @@ TUSSENVOEGSELS = frozenset(
     "van de der den het t ter ten te in op aan bij uit voor onder over la le les du d des da di del della "
     "dos das do von vom zu zum zur auf l s lo".split()
 )
-_VOLUIT = TUSSENVOEGSELS | {"'t", "'s"}  # as they stand in a lower-cased name
 # Letters that Unicode does not decompose into a base letter and an accent.
 _EIGEN_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
 _WEG = bytes(code for code in range(256) if not (48 <= code <= 57 or 97 <= code <= 122))  # all but 0-9, a-z
 _WEG_BEHALVE_KOMMA = _WEG.replace(b",", b"")
+_WEG_BEHALVE_KOMMA_EN_SPATIES = bytes(code for code in _WEG_BEHALVE_KOMMA if chr(code) not in " \t\n\r\x0b\x0c")
 _KOMMA_WORDT_EINDE = bytes.maketrans(b",", _EINDE.encode())
 
 
@@ -52,7 +52,8 @@ def naam_sorteersleutel(naam):
     if not naam.isascii():
         return _sleutel(vouw(naam))
     laag = naam.lower()
-    if laag.count(",") <= 1 and _VOLUIT.isdisjoint(laag.replace(",", " ").split()):
+    woorden = laag.encode().translate(None, _WEG_BEHALVE_KOMMA_EN_SPATIES).decode().replace(",", " ").split()
+    if laag.count(",") <= 1 and TUSSENVOEGSELS.isdisjoint(woorden):
         sleutel = laag.encode().translate(_KOMMA_WORDT_EINDE, _WEG_BEHALVE_KOMMA).decode()
         return (sleutel + (_EINDE if "," in laag else _EINDE * 2))[:SLEUTEL_LENGTE]
     return _sleutel(laag)
