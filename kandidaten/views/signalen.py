@@ -64,6 +64,14 @@ class Filters:
         params = {"peildatum": self.peildatum.strftime("%d-%m-%Y"), **self.vernauwing.als_dict(), **extra}
         return urlencode(params, doseq=True)
 
+    def bewaar_query(self, **extra):
+        """The query to save as a list: without the peildatum when it is today (a saved list opens on the day
+        it is opened), with it when the user chose another day."""
+        params = {**self.vernauwing.als_dict(), **extra}
+        if self.peildatum != timezone.localdate():
+            params["peildatum"] = self.peildatum.strftime("%d-%m-%Y")
+        return urlencode(params, doseq=True)
+
     def uitvoerenden_zonder_treffer(self):
         """The uitvoerende terms that find no uitvoerende in scope (the page says so)."""
         bekend = keuzes.uitvoerenden(self.scope)
@@ -247,6 +255,7 @@ def lijst(request, groep, teller):
         "kan_exporteren": request.user.has_perm("kandidaten.export_kandidaat"),
         "export_xlsx": "?" + filters.query(sort=doorklik.sort, _export="xlsx"),
         "export_csv": "?" + filters.query(sort=doorklik.sort, _export="csv"),
+        "bewaar_query": filters.bewaar_query(sort=doorklik.sort),
     }
     template = "kandidaten/signalen/lijst.html"
     if request.htmx and not request.htmx.history_restore_request:

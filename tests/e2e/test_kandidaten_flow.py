@@ -60,6 +60,11 @@ def test_filters_apply_as_they_change_and_chips_take_them_off(login, live_server
 def test_paging_by_keyboard_keeps_the_focus_on_the_results(login, live_server, data, teamleider):
     page = login(teamleider)
     page.goto(f"{live_server.url}/kandidaten/?per_page=25&sort=naam")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # two key presses to the results, not sixteen
+    assert page.evaluate("document.activeElement.textContent") == "Naar de resultaten"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "resultaat"
     volgende = page.get_by_role("link", name="Volgende pagina")
     volgende.focus()
     page.keyboard.press("Enter")
@@ -71,6 +76,18 @@ def test_paging_by_keyboard_keeps_the_focus_on_the_results(login, live_server, d
     page.goto(f"{live_server.url}/kandidaten/?per_page=25&page=99")
     assert page.get_by_role("status").filter(has_text="Pagina 99 bestaat niet").is_visible()
     page.get_by_text("Pagina 3 van 3").wait_for()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_printing_shows_the_list_without_menus_filters_or_paging(login, live_server, data, teamleider):
+    page = login(teamleider)
+    page.goto(f"{live_server.url}/kandidaten/?per_page=25")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-nav").is_visible() and not page.locator("#filters").is_visible()
+    assert not page.locator(".paginering").is_visible()
+    assert page.locator("table.lijst-tabel").is_visible() and page.locator("#resultaat-kop").is_visible()
+    page.goto(f"{live_server.url}/")
+    assert page.locator(".paneel").is_visible() and not page.locator(".signaal-filters").is_visible()
 
 
 @pytest.mark.django_db(transaction=True)
