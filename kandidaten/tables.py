@@ -5,9 +5,10 @@ page of rows in that order and renders it: the header (sort links, aria-sort) th
 body through one function per column.
 """
 
+from html import escape
+
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django_tables2.data import TableListData
 
@@ -67,17 +68,15 @@ class KandidaatTable(tables.Table):
         django-tables2 renders every cell through accessors and `inspect.signature` (~0.1 ms a cell: 40 ms
         for a page of 50, 130 ms for 250); one plain function per column does the same in a fraction.
         """
-        cells = [(str(column.header), column.name, getattr(self, f"cel_{column.name}")) for column in self.columns]
+        cells = [(f'<td data-label="{escape(str(column.header))}" class="kolom-{column.name}">',
+                  getattr(self, f"cel_{column.name}")) for column in self.columns]
         return [
-            format_html(
-                "<tr>{}</tr>",
-                format_html_join("", '<td data-label="{}" class="kolom-{}">{}</td>',
-                                 ((label, name, cell(row.record)) for label, name, cell in cells)),
-            )
+            mark_safe("<tr>" + "".join(f"{opening}{cell(row.record)}</td>" for opening, cell in cells) + "</tr>")
             for row in self.rows
         ]
 
-    # One function per column: kandidaat -> safe HTML, through the one display of each value (weergave).
+    # One function per column: kandidaat -> HTML (every text escaped here), through the one display of each
+    # value (weergave). Plain string building: format_html per cell cost ~10 ms a page.
 
     def cel_gemeente(self, kandidaat):
         return _tekst(self.gemeente_namen.get(kandidaat.gemeente_id))
@@ -86,13 +85,13 @@ class KandidaatTable(tables.Table):
         return _tekst(weergave.pers_nr(kandidaat.pers_nr))
 
     def cel_naam(self, kandidaat):
-        return format_html('<a href="{}">{}</a>', _detail_url(kandidaat), kandidaat.naam)
+        return f'<a href="{_detail_url(kandidaat)}">{escape(kandidaat.naam)}</a>'
 
     def cel_doelgroep(self, kandidaat):
         return _tekst(kandidaat.doelgroep)
 
     def cel_dgr(self, kandidaat):
-        return weergave.ja_nee(kandidaat.dgr)
+        return weergave.ja_nee(kandidaat.dgr)  # "Ja" / "Nee": nothing to escape
 
     def cel_banenafspraak(self, kandidaat):
         return weergave.ja_nee(kandidaat.banenafspraak)
@@ -116,11 +115,11 @@ class KandidaatTable(tables.Table):
         return _tekst(weergave.klant_van(kandidaat.klant_van))
 
     def cel_acties(self, kandidaat):
-        badge = mark_safe('<span class="badge badge--warn">Profiel nodig</span> ') if kandidaat.profiel_nodig else ""
-        gone = mark_safe('<span class="badge">Niet meer in bron</span> ') if not kandidaat.in_bron else ""
-        link = format_html('<a href="{}">Bekijken<span class="visually-hidden"> {}</span></a>',
-                           _detail_url(kandidaat), kandidaat.naam)
-        return format_html("{}{}{}", badge, gone, link)
+        badge = '<span class="badge badge--warn">Profiel nodig</span> ' if kandidaat.profiel_nodig else ""
+        gone = '<span class="badge">Niet meer in bron</span> ' if not kandidaat.in_bron else ""
+        link = (f'<a href="{_detail_url(kandidaat)}">Bekijken<span class="visually-hidden"> '
+                f"{escape(kandidaat.naam)}</span></a>")
+        return f"{badge}{gone}{link}"
 
 
 # Columns every user sees; the others can be switched off ("Kolommen", remembered per user).
@@ -136,7 +135,7 @@ def kolom_keuzes():
 
 
 def _tekst(value):
-    return conditional_escape(weergave.tekst(value))
+    return escape(str(weergave.tekst(value)))
 
 
 def _detail_url(kandidaat):

@@ -15,6 +15,7 @@ written the same way everywhere. Choices (docs/kandidaten.md, "Een weergave per 
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from kandidaten.models.kandidaat import LADDER_TREDEN, Klantprofiel, SonarStatus
@@ -30,21 +31,27 @@ def ja_nee(value):
     return "Ja" if value else "Nee"
 
 
+# Looked up, not worked out: an export calls these for every row (100,000 rows × several columns).
+_KLANTPROFIELEN = {choice.value: f"{choice.value}{STREEP}{choice.label}" for choice in Klantprofiel}
+_SONAR_STATUS = {choice.value: choice.label for choice in SonarStatus}
+_KLANT_VAN = {choice.value: choice.label for choice in KlantVan}
+
+
 def klantprofiel(code):
     """ "N" -> "N – Nee"; an empty stored value counts as Leeg (DOMAIN.md)."""
     code = code or Klantprofiel.LEEG
-    return f"{code}{STREEP}{Klantprofiel(code).label}" if code in Klantprofiel.values else code
+    return _KLANTPROFIELEN.get(code, code)
 
 
 KLANTPROFIEL_KEUZES = [(choice.value, klantprofiel(choice.value)) for choice in Klantprofiel]  # J, N, L, O
 
 
 def sonar_status(value):
-    return SonarStatus(value).label if value in SonarStatus.values else value
+    return _SONAR_STATUS.get(value, value)
 
 
 def klant_van(value):
-    return KlantVan(value).label if value in KlantVan.values else value
+    return _KLANT_VAN.get(value, value)
 
 
 def pers_nr(written):
@@ -78,6 +85,7 @@ class Ladder:
     groeipotentieel: str  # "met groeipotentieel", "zonder groeipotentieel" or ""
 
     @classmethod
+    @functools.lru_cache(maxsize=1024)  # a dozen distinct values; an export asks for one per row
     def van(cls, stored):
         stored = stored or ""
         try:
@@ -97,7 +105,7 @@ class Ladder:
         """The rung's name ("Onbetaald werk"), or "" when unknown."""
         return LADDER_TREDEN.get(self.trede, "")
 
-    @property
+    @functools.cached_property
     def label(self):
         """The one display: "4 Onbetaald werk, met groeipotentieel"; "Onbekend"."""
         if self.onbekend:

@@ -1,14 +1,25 @@
-"""Select widgets that render their options in Python.
+"""Select widgets and searchable option lists that render their options in Python.
 
 Django renders every <option> through the template engine. The candidate list's form offers
-hundreds of options (342 gemeenten, every uitvoerende), which cost ~100 ms per page that way;
-joined as strings they cost about a millisecond. Same HTML, same attributes, no optgroups
-(none of our choices use them).
+hundreds of options (343 gemeenten, every uitvoerende: ~650 nationally), which cost ~100 ms per page
+that way, and still ~12 ms through format_html; joined as escaped strings they cost about a millisecond.
+Same HTML, same attributes, no optgroups (none of our choices use them).
 """
+
+from html import escape
 
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+
+def _opties(template, choices, gekozen, teken):
+    """Every choice through `template` (%-formatted: value, `teken` if chosen, label), escaped, joined."""
+    return "".join(
+        template % (escape(str(value)), teken if str(value) in gekozen else "", escape(str(label)))
+        for value, label in choices
+    )
 
 
 class _FastSelectMixin:
@@ -16,16 +27,8 @@ class _FastSelectMixin:
         final_attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             final_attrs["multiple"] = True
-        selected = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option_value, " selected" if str(option_value) in selected else "", label)
-                for option_value, label in self.choices
-            ),
-        )
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)
+        options = _opties('<option value="%s"%s>%s</option>', self.choices, set(self.format_value(value)), " selected")
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), mark_safe(options))
 
 
 class FastSelect(_FastSelectMixin, forms.Select):
@@ -55,13 +58,12 @@ class KeuzeLijst(forms.SelectMultiple):
         final_attrs = self.build_attrs(self.attrs, attrs)
         base_id = final_attrs.get("id") or f"id_{name}"
         gekozen = [str(v) for v in (value or []) if v not in (None, "")]
-        bekend = {str(option_value) for option_value, _label in self.choices}
-        opties = format_html_join(
-            "",
-            '<li><label><input type="checkbox" name="{}" value="{}"{}> {}</label></li>',
-            ((name, option_value, " checked" if str(option_value) in gekozen else "", label)
-             for option_value, label in self.choices),
-        )
+        choices = list(self.choices)
+        bekend = {str(option_value) for option_value, _label in choices}
+        opties = mark_safe(_opties(
+            f'<li><label><input type="checkbox" name="{escape(name)}" value="%s"%s> %s</label></li>',
+            choices, set(gekozen), " checked",
+        ))
         vrij = ""
         if self.vrije_tekst:
             typed = [v for v in gekozen if v not in bekend] or [""]
@@ -75,7 +77,7 @@ class KeuzeLijst(forms.SelectMultiple):
         zoek = format_html(
             '<input type="search" class="keuze__zoek" id="{}-zoek" aria-label="Zoek in {}" placeholder="Zoek…" '
             'autocomplete="off" hidden>', base_id, self.label.lower(),
-        ) if len(self.choices) > 8 else ""
+        ) if len(choices) > 8 else ""
         return format_html(
             '<details class="keuze" id="{id}"{open}><summary class="keuze__kop">{label} '
             '<span class="keuze__aantal">({aantal})</span></summary><div class="keuze__paneel">{zoek}'
