@@ -11,6 +11,8 @@ from .models import Gemeente, Kandidaat, Module, Plaatsing, Traject
 
 
 def gemeenten_voor(user):
+    if isinstance(user, Scope):
+        return user.gemeenten()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Gemeente.objects.none()
     if user.is_superuser:
@@ -19,6 +21,8 @@ def gemeenten_voor(user):
 
 
 def kandidaten_voor(user, queryset=None):
+    if isinstance(user, Scope):
+        return user.kandidaten(queryset)
     queryset = Kandidaat.objects.all() if queryset is None else queryset
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
@@ -29,6 +33,8 @@ def kandidaten_voor(user, queryset=None):
 
 def items_voor(user, model_or_queryset):
     """Trajecten, modules or plaatsingen of the clients the user may see."""
+    if isinstance(user, Scope):
+        return user.items(model_or_queryset)
     queryset = (
         model_or_queryset.objects.all()
         if isinstance(model_or_queryset, type)

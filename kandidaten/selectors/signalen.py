@@ -150,6 +150,11 @@ class Vernauwing:
     begeleider: str = ""
     gemeente: int | None = None
 
+    def __post_init__(self):
+        # One term given as text (a stored subscription, older callers) is one term, not its letters.
+        if isinstance(self.uitvoerende, str):
+            object.__setattr__(self, "uitvoerende", (self.uitvoerende,) if self.uitvoerende.strip() else ())
+
     def als_dict(self):
         """The narrowing as URL parameters (uitvoerende a list: the parameter repeats)."""
         found = {key: value for key, value in vars(self).items() if value not in ("", None, ())}

@@ -36,3 +36,17 @@ def test_a_request_builds_its_scope_once(medewerker_epe, django_assert_num_queri
     with django_assert_num_queries(1):
         assert scope.gemeente_ids == scope_van(request).gemeente_ids  # asked twice, counted once
     assert scope_van(request) is scope
+
+
+def test_the_scoping_functions_take_a_scope_as_well_as_a_user(medewerker_epe):
+    make_kandidaat("Epe")
+    make_kandidaat("Zwolle")
+    assert kandidaten_voor(Scope.systeem()).count() == 2  # the system's scope: everything, not nothing
+    assert kandidaten_voor(Scope(medewerker_epe)).count() == 1
+
+
+def test_one_uitvoerende_given_as_text_is_one_term():
+    from kandidaten.selectors.signalen import Vernauwing
+
+    assert Vernauwing(uitvoerende="Alrijde B").uitvoerende == ("Alrijde B",)
+    assert Vernauwing(uitvoerende="").uitvoerende == ()
