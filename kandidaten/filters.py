@@ -12,7 +12,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from kandidaten import weergave
+from kandidaten import naamsortering, weergave
 from kandidaten.keys import pers_nr_sleutel
 from kandidaten.scoping import Scope
 from kandidaten.selectors import kandidaten as selectors
@@ -26,7 +26,7 @@ KLANT_VAN = [("gemeente", "Gemeente"), ("uwv", "UWV"), (weergave.ONBEKEND_WAARDE
 # The client columns each filter reads (attnames); None: more than the client row (a join or a subquery).
 # The list counts from its gemeente index when that index holds every column in use (selectors.kandidaten).
 KOLOMMEN = {
-    "q": {"naam", "pers_nr_sleutel"}, "gemeente": {"gemeente_id"}, "regio": None, "dgr": {"dgr"},
+    "q": {"naam_sortering", "pers_nr_sleutel"}, "gemeente": {"gemeente_id"}, "regio": None, "dgr": {"dgr"},
     "banenafspraak": {"banenafspraak"}, "status": {"sonar_status"}, "klantprofiel": {"klantprofiel"},
     "ladder": {"participatieladder"}, "dv_soort": {"dv_laatste_soort"}, "doelgroep": {"doelgroep"},
     "begeleider": {"begeleider"}, "uitvoerende": None, "profiel_nodig": {"profiel_nodig"},
@@ -107,15 +107,19 @@ class KandidaatFilter(django_filters.FilterSet):
         return self._qs
 
     def search(self, queryset, name, value):
-        words = value.split()
-        if not words:
+        """The Pers. nr. in any spelling, or every word somewhere in the name: searched in the name's sort key
+        (folded: "ozturk" finds "Öztürk", "BOER" finds "de Boer"), which the list's gemeente index holds, so
+        the count reads no table row."""
+        words = [kaal for kaal in map(naamsortering.letters_en_cijfers, value.split()) if kaal]
+        if not value.split():
             return queryset
-        key = pers_nr_sleutel(value.strip())
-        condition = Q(pers_nr_sleutel=key)
-        name_condition = Q()
-        for word in words:
-            name_condition &= Q(naam__icontains=word)
-        return queryset.filter(condition | name_condition)
+        condition = Q(pers_nr_sleutel=pers_nr_sleutel(value.strip()))
+        if words:
+            name_condition = Q()
+            for word in words:
+                name_condition &= Q(naam_sortering__contains=word)
+            condition |= name_condition
+        return queryset.filter(condition)
 
     def filter_status(self, queryset, name, values):
         if not values:

@@ -42,6 +42,11 @@ def _kaal(tekst):
     return tekst.encode("ascii", "ignore").translate(None, _WEG).decode()
 
 
+def letters_en_cijfers(tekst):
+    """A word as it stands in a sort key ("Öztürk," -> "ozturk"): to search names in their keys."""
+    return _kaal(vouw(tekst))
+
+
 def naam_sorteersleutel(naam):
     """The sort key of a client's name: surname (without tussenvoegsel), voorletters, tussenvoegsel.
 

@@ -110,12 +110,13 @@ class Sortering:
 
 
 SORTEERBAAR = {
-    "naam": Sortering("Kandidaat", ("kandidaat__naam", "kandidaat_id", "pk"), ("naam", "pk")),
+    # Client names in Dutch name order (naamsortering), as the candidate list.
+    "naam": Sortering("Kandidaat", ("kandidaat__naam_sortering", "kandidaat_id", "pk"), ("naam_sortering", "pk")),
     # Per gemeente in the order of the names, then as the candidate list: naam, Pers. nr.
     "gemeente": Sortering(
         "Gemeente",
-        ("kandidaat__gemeente__naam", "kandidaat__naam", "kandidaat__pers_nr_sleutel", "kandidaat_id", "pk"),
-        ("naam", "pers_nr_sleutel", "pk"),
+        ("kandidaat__gemeente__naam", "kandidaat__naam_sortering", "kandidaat__pers_nr_sleutel", "kandidaat_id", "pk"),
+        ("naam_sortering", "pers_nr_sleutel", "pk"),
         per_gemeente=True,
     ),
     "begeleider": Sortering("Begeleider", ("kandidaat__begeleider", "kandidaat_id", "pk"), ("begeleider", "pk")),
