@@ -26,6 +26,9 @@ COMBINATIONS = [
     "ook_niet_in_bron=on&sort=acties", "dgr=nee&banenafspraak=nee", "klantprofiel=O&sort=-sonar_status",
     "sort=doelgroep&page=10",
 ]
+# Issue #16's features, measured beside the target's 20 (not in it, so its figure stays comparable): the
+# Dutch name order deep in the list, an uitvoerende by a part of its name, a name search in name order.
+COMBINATIONS_16 = ["sort=naam&page=40", "uitvoerende=alrijde&sort=naam", "q=berg&sort=-naam"]
 
 
 def _superuser():
@@ -36,11 +39,12 @@ def _superuser():
 
 
 def _export_rows_queryset():
+    """The list's export rows as the view asks for them (sorted on gemeente, then Dutch name order)."""
     from kandidaten.selectors import kandidaten as selectors
     from kandidaten.tables import EXPORT_FIELDS
 
-    return (selectors.kandidaten(_superuser()).order_by("gemeente__naam", "naam", "pers_nr_sleutel")
-            .values(*EXPORT_FIELDS)[:EXPORT_ROWS])
+    queryset = selectors.kandidaten(_superuser())
+    return selectors.export_rijen(queryset, selectors.Sortering("gemeente"), EXPORT_FIELDS)[:EXPORT_ROWS]
 
 
 def our_export(fmt):
@@ -94,7 +98,7 @@ def floor_export(fmt):
     return {"seconds": time.perf_counter() - start, "rows": len(rows)}
 
 
-def _list_timings():
+def _list_timings(combinations):
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -103,7 +107,7 @@ def _list_timings():
     client.force_login(_superuser())
     client.get("/kandidaten/")  # option lists into the cache, as on any busy server
     times, most_selects = [], 0
-    for query in COMBINATIONS:
+    for query in combinations:
         for _ in range(3):
             with CaptureQueriesContext(connection) as queries:
                 start = time.perf_counter()
@@ -120,11 +124,16 @@ def run(ctx):
     from bench.data import ensure_national
 
     ensure_national()
-    times, most_selects = _list_timings()
+    times, most_selects = _list_timings(COMBINATIONS)
+    times_16, most_selects_16 = _list_timings(COMBINATIONS_16)
+    most_selects = max(most_selects, most_selects_16)
     rows = [
-        Row(SECTION, "lijstpagina p50 (20 combinaties × 3)", statistics.median(times), "ms"),
+        Row(SECTION, f"lijstpagina p50 ({len(COMBINATIONS)} combinaties × 3)", statistics.median(times), "ms"),
         Row(SECTION, "lijstpagina p95", percentile(times, 0.95), "ms", None, "", "≤ 100 ms",
             percentile(times, 0.95) <= 100),
+        Row(SECTION, f"lijstpagina #16 ({len(COMBINATIONS_16)} combinaties × 3): mediaan", statistics.median(times_16),
+            "ms"),
+        Row(SECTION, "lijstpagina #16: hoogste", max(times_16), "ms"),
         Row(SECTION, "SELECT-queries per pagina (hoogste)", most_selects, "", None, "", "≤ 6", most_selects <= 6),
     ]
     env = {"DATABASE_URL": os.environ["DATABASE_URL"]}

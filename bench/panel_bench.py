@@ -5,7 +5,7 @@
 Figures, each for two scopes: national (a superuser over all ~1,000,000 items) and a werkbedrijf
 (a user with the gemeenten Apeldoorn, Epe and Heerde):
 - the overview page (panel, option lists, pictures) server time, median of 5 requests, through
-  django.test.Client, and its number of queries; the panel's own queries (`signalen.paneel`) counted apart;
+  django.test.Client, and its number of queries; the panel's own queries (`paneeltellingen.paneel`) counted apart;
 - the first overview request after a change of the data (an import): it counts and stores the counts;
 - drill-down pages: p95 over 20 requests (each of the 17 counters, plus sorted and later pages).
 Floor (same run): the cheapest query that touches what the panel must touch, counting the items active
@@ -88,7 +88,8 @@ def _drill_urls(query):
     urls = [f"{reverse('signalen:lijst', args=[g.slug, t.slug])}?{query}" for g in GROEPEN.values() for t in g.tellers]
     base = reverse("signalen:lijst", args=["modules", "actief"])
     urls += [f"{base}?{query}&sort=-einde", f"{base}?{query}&sort=begeleider&page=3",
-             f"{reverse('signalen:lijst', args=['trajecten', 'signaal_verstreken'])}?{query}&per_page=100&page=2"]
+             f"{reverse('signalen:lijst', args=['trajecten', 'signaal_verstreken'])}?{query}&per_page=100&page=2",
+             f"{base}?{query}&uitvoerende=alrijde"]  # issue #16: an uitvoerende by a part of its name
     return urls
 
 
@@ -98,7 +99,7 @@ def run(ctx):
     from django.utils import timezone
 
     from kandidaten.models import Datastand
-    from kandidaten.selectors import signalen
+    from kandidaten.services import paneeltellingen
 
     ensure_data()
     peildatum = timezone.localdate()
@@ -121,7 +122,7 @@ def run(ctx):
             times.append(ms)
             page_queries = count
         with CaptureQueriesContext(connection) as panel_queries:
-            signalen.paneel(user, peildatum)
+            paneeltellingen.paneel(user, peildatum)
         page_ms = statistics.median(times)
         rows.append(Row(
             SECTION, f"overzichtspagina, {scope}: servertijd (mediaan)", page_ms, "ms",

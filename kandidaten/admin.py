@@ -1,5 +1,6 @@
 """Admin screens for teamleiders (correct data, read the audit log) and beheer."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django_tasks_db.admin import DBTaskResultAdmin
@@ -90,11 +91,22 @@ class GemeenteAdmin(admin.ModelAdmin):
     inlines = [GemeenteAliasInline]
 
 
+class DoelgroepLijstForm(forms.ModelForm):
+    """The list's editable "klant van": each select named after its row (axe: select-name)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["klant_van"].widget.attrs["aria-label"] = f"Klant van voor doelgroep {self.instance.naam}"
+
+
 @admin.register(Doelgroep)
 class DoelgroepAdmin(admin.ModelAdmin):
     list_display = ("naam", "klant_van")
     list_editable = ("klant_van",)
     search_fields = ("naam",)
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=DoelgroepLijstForm, **kwargs)
 
 
 @admin.register(DoelgroepregisterTotaal)

@@ -10,7 +10,7 @@ same numbers are printed in a small table beside each chart.
 
 The candidate list's URL contract:
     /kandidaten/?gemeente=<pk>&klantprofiel=<J|N|L|O>
-    /kandidaten/?gemeente=<pk>&ladder=<stored label, e.g. "04 met groeipotentieel">  (or ladder=onbekend)
+    /kandidaten/?gemeente=<pk>&ladder=<stored value, e.g. "04 met groeipotentieel">  (or ladder=onbekend)
 """
 
 from dataclasses import dataclass
@@ -20,8 +20,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from kandidaten.models.kandidaat import LADDER_TREDEN
-from kandidaten.selectors.overzicht import ONBEKEND
+from kandidaten import weergave
 
 LABEL_BREEDTE = 200
 STAAF_BREEDTE = 240
@@ -39,18 +38,22 @@ def klantprofiel_url(gemeente_pk, code):
     return kandidaten_url(gemeente=gemeente_pk, klantprofiel=code)
 
 
-def ladder_url(gemeente_pk, label):
-    return kandidaten_url(gemeente=gemeente_pk, ladder=label or ONBEKEND)
+def ladder_url(gemeente_pk, ladder):
+    return kandidaten_url(gemeente=gemeente_pk, ladder=ladder.waarde)
 
 
 @dataclass(frozen=True)
 class Staaf:
-    label: str
+    label: str  # the value's one display (kandidaten.weergave): the table and the bar's accessible name
     aantal: int
     href: str
     css: str = ""
-    omschrijving: str = ""  # longer text for the table, e.g. the rung's name
+    kort: str = ""  # the text beside the bar, where only a few characters fit (default: the label)
     aandeel: float = 0.0  # share of the total, 0..100
+
+    @property
+    def tekst(self):
+        return self.kort or self.label
 
 
 def staafdiagram(chart_id, titel, staven, eenheid="kandidaten", context=""):
@@ -58,7 +61,7 @@ def staafdiagram(chart_id, titel, staven, eenheid="kandidaten", context=""):
     hoogste = max((staaf.aantal for staaf in staven), default=0) or 1
     breedte = LABEL_BREEDTE + STAAF_BREEDTE + WAARDE_BREEDTE
     hoogte = len(staven) * RIJ_HOOGTE + 2 * MARGE
-    beschrijving = "; ".join(f"{staaf.label}: {staaf.aantal} {eenheid}" for staaf in staven)
+    beschrijving = "; ".join(f"{staaf.label}: {weergave.getal(staaf.aantal)} {eenheid}" for staaf in staven)
     rijen = []
     for index, staaf in enumerate(staven):
         y = MARGE + index * RIJ_HOOGTE
@@ -71,11 +74,11 @@ def staafdiagram(chart_id, titel, staven, eenheid="kandidaten", context=""):
                 '<rect class="chart__hit" x="0" y="{}" width="{}" height="{}"></rect>'
                 '<rect class="chart__bar {}" x="{}" y="{}" width="{}" height="{}"></rect>'
                 '<text class="chart__value" x="{}" y="{}" aria-hidden="true">{}</text></a>',
-                staaf.href, context, staaf.label, staaf.aantal, eenheid,
-                LABEL_BREEDTE - 8, tekst_y, staaf.label,
+                staaf.href, context, staaf.label, weergave.getal(staaf.aantal), eenheid,
+                LABEL_BREEDTE - 8, tekst_y, staaf.tekst,
                 y, breedte, RIJ_HOOGTE,
                 staaf.css, LABEL_BREEDTE, y + (RIJ_HOOGTE - STAAF_HOOGTE) / 2, lengte, STAAF_HOOGTE,
-                LABEL_BREEDTE + lengte + 6, tekst_y, staaf.aantal,
+                LABEL_BREEDTE + lengte + 6, tekst_y, weergave.getal(staaf.aantal),
             )
         )
     return format_html(
@@ -103,9 +106,9 @@ class Figuur:
 
 def klantprofiel_figuur(verdeling):
     staven = [
-        Staaf(f"{code} {label}", aantal, klantprofiel_url(verdeling.gemeente_id, code), f"chart__bar--{code}",
-              "", _aandeel(aantal, verdeling.totaal))
-        for code, label, aantal in verdeling.klantprofiel_rijen()
+        Staaf(weergave.klantprofiel(code), aantal, klantprofiel_url(verdeling.gemeente_id, code),
+              f"chart__bar--{code}", aandeel=_aandeel(aantal, verdeling.totaal))
+        for code, aantal in verdeling.klantprofiel_rijen()
     ]
     chart_id = f"klantprofiel-{verdeling.gemeente_id}"
     titel = f"Kandidaten per klantprofiel, {verdeling.gemeente}"
@@ -113,21 +116,12 @@ def klantprofiel_figuur(verdeling):
     return Figuur(chart_id, titel, svg, staven)
 
 
-def _ladder_omschrijving(label):
-    if label == ONBEKEND:
-        return "niet ingevuld of onbekend"
-    try:
-        return LADDER_TREDEN.get(int(label[:2]), "")
-    except ValueError:
-        return ""
-
-
 def ladder_figuur(verdeling):
     staven = [
-        Staaf(label, aantal, ladder_url(verdeling.gemeente_id, label),
-              "chart__bar--onbekend" if label == ONBEKEND else "chart__bar--ladder",
-              _ladder_omschrijving(label), _aandeel(aantal, verdeling.totaal))
-        for label, aantal in verdeling.ladder_rijen()
+        Staaf(ladder.label, aantal, ladder_url(verdeling.gemeente_id, ladder),
+              "chart__bar--onbekend" if ladder.onbekend else "chart__bar--ladder",
+              ladder.kort, _aandeel(aantal, verdeling.totaal))
+        for ladder, aantal in verdeling.ladder_rijen()
     ]
     chart_id = f"ladder-{verdeling.gemeente_id}"
     titel = f"Kandidaten per trede van de participatieladder, {verdeling.gemeente}"

@@ -10,6 +10,7 @@ def navigation(request):
         ("overzicht", "Overzicht", True),
         ("kandidaten:lijst", "Kandidaten", True),
         ("kandidaten:profiel_nodig", "Profiel nodig", True),
+        ("lijsten:lijsten", "Mijn lijsten", True),
         ("transparantie", "Transparantie", user.has_perm("kandidaten.view_transparantie")),
         ("imports:lijst", "Import", user.has_perm("kandidaten.add_import")),
         ("bewaartermijn", "Bewaartermijn", user.has_perm("kandidaten.view_bewaartermijn")),
@@ -17,11 +18,11 @@ def navigation(request):
         ("admin:index", "Beheer", user.is_staff),
     ]
     path = request.path
-    nav_items = []
-    for url_name, label, allowed in items:
-        if not allowed:
-            continue
-        url = reverse(url_name)
-        current = path == url if url == "/" else path.startswith(url)
-        nav_items.append({"url": url, "label": label, "current": current})
+    nav_items = [{"url": reverse(url_name), "label": label} for url_name, label, allowed in items if allowed]
+    # One item is current: the one whose address is the longest start of this page's (/kandidaten/ is not
+    # current on /kandidaten/profiel-nodig/). The overview only on itself; a drill-down belongs to it.
+    passend = [item["url"] for item in nav_items if path.startswith(item["url"]) and item["url"] != "/"]
+    huidige = max(passend, key=len) if passend else ("/" if path == "/" or path.startswith("/signalen/") else None)
+    for item in nav_items:
+        item["current"] = item["url"] == huidige
     return {"nav_items": nav_items}

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from kandidaten.models import AuditEvent
 from kandidaten.scoping import gemeenten_van
+from kandidaten.weergave import ja_nee
 
 FORMATS = ("xlsx", "csv")
 # A spreadsheet runs a cell starting with these as a formula (or DDE): OWASP "CSV injection".
@@ -72,7 +73,7 @@ def _cell(value):
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "ja" if value else "nee"
+        return ja_nee(value)
     if isinstance(value, (int, float, datetime.date)):
         return value
     return neutralise(str(value).translate(_ILLEGAL_XML))

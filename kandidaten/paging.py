@@ -1,6 +1,64 @@
-"""Paging: the page sizes a list offers, and pages of a list read group by group (clients, gemeenten)."""
+"""Paging: the page sizes a list offers, and pages of a list whose rows are not one sliced query, counted and
+read the way the list can be read fast.
 
-from django.core.paginator import EmptyPage, PageNotAnInteger
+`LijstPaginator` is a plain Django Paginator (the templates' page object, `num_pages`, `get_page`…) whose
+length comes from a function and whose page rows come from another: `lees(bottom, top)` -> the rows
+[bottom, top). `per_groep` builds that reader for a list read group by group: the candidate list sorted on
+gemeente (counted per gemeente, each page read from the gemeenten it falls in) and a drill-down sorted on a
+client column (clients walked in order with their number of items, then those clients' items).
+"""
+
+from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
+
+
+class LijstPaginator(Paginator):
+    """A Paginator for a list of `tel()` rows, each page read by `lees(bottom, top)`."""
+
+    def __init__(self, per_page, *, tel, lees, orphans=0):
+        super().__init__((), per_page, orphans=orphans)
+        self._tel = tel
+        self._lees = lees
+
+    @cached_property
+    def count(self):
+        return self._tel()
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return Page(self._lees(bottom, top) if top > bottom else [], number, self)
+
+    def pagina(self, gevraagd):
+        """(the page, the number asked for if there is no such page): a number past the end gives the last
+        page, and the caller says so; anything that is no page number gives the first."""
+        try:
+            number = int(gevraagd)
+        except (TypeError, ValueError):
+            return self.page(1), None
+        if number < 1:
+            return self.page(1), None
+        if number > self.num_pages:
+            return self.page(self.num_pages), number
+        return self.page(number), None
+
+
+def per_groep(groepen, lees_groepen):
+    """`lees(bottom, top)` for a list read group by group.
+
+    `groepen(top)`: (key, number of rows) in the list's order, every group at least one row; it may stop once
+    `top` rows are covered. `lees_groepen(keys, offset, limit)`: the rows of those groups, in order, from the
+    offset-th on.
+    """
+
+    def lees(bottom, top):
+        keys, ervoor = groepen_van_pagina(groepen(top), bottom, top)
+        return lees_groepen(keys, bottom - ervoor, top - bottom) if keys else []
+
+    return lees
 
 
 def groepen_van_pagina(groepen, bottom, top):
@@ -31,15 +89,3 @@ def pagina_grootte(request, keuzes, standaard):
     except (TypeError, ValueError):
         return standaard
     return gevraagd if gevraagd in keuzes else standaard
-
-
-def pagineer_tabel(table, request, *, per_page, **paginator_kwargs):
-    """Paginate a django-tables2 table at `per_page` rows, on the page from the URL (a wrong one: the nearest).
-
-    Not RequestConfig(paginate=...): django-tables2 lets ?per_page from the URL overrule the given size."""
-    try:
-        table.paginate(page=request.GET.get(table.prefixed_page_field, 1), per_page=per_page, **paginator_kwargs)
-    except PageNotAnInteger:
-        table.page = table.paginator.page(1)
-    except EmptyPage:
-        table.page = table.paginator.page(table.paginator.num_pages)

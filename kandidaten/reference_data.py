@@ -10,11 +10,11 @@ import csv
 from pathlib import Path
 
 from .keys import doelgroep_sleutel, gemeente_sleutel
+from .models.reference import ONBEKEND  # the name of the gemeente of clients whose gemeente is unknown
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REGIO_CSV = DATA_DIR / "arbeidsmarktregios-2025.csv"
 DOELGROEPREGISTER_CSV = DATA_DIR / "doelgroepregister-totalen.csv"
-ONBEKEND = "Onbekend"
 
 DEFAULT_DOELGROEPEN = {
     "Client PW": "gemeente",

@@ -5,12 +5,16 @@ these functions. A user sees the clients of the gemeenten assigned to them;
 no gemeenten means no clients; a superuser sees everything.
 """
 
+from functools import cached_property
+
 from django.db.models import Q
 
 from .models import AuditEvent, AuditGemeente, Gebruiker, Gemeente, Import, Kandidaat, Module, Plaatsing, Traject
 
 
 def gemeenten_voor(user):
+    if isinstance(user, Scope):
+        return user.gemeenten()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Gemeente.objects.none()
     if user.is_superuser:
@@ -19,6 +23,8 @@ def gemeenten_voor(user):
 
 
 def kandidaten_voor(user, queryset=None):
+    if isinstance(user, Scope):
+        return user.kandidaten(queryset)
     queryset = Kandidaat.objects.all() if queryset is None else queryset
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
@@ -29,6 +35,8 @@ def kandidaten_voor(user, queryset=None):
 
 def items_voor(user, model_or_queryset):
     """Trajecten, modules or plaatsingen of the clients the user may see."""
+    if isinstance(user, Scope):
+        return user.items(model_or_queryset)
     queryset = (
         model_or_queryset.objects.all()
         if isinstance(model_or_queryset, type)
@@ -100,3 +108,65 @@ def gemeenten_van(queryset):
 
 
 ITEM_MODELS = {"trajecten": Traject, "modules": Module, "plaatsingen": Plaatsing}
+
+
+class Scope:
+    """What one user may see, built once per request (`scope_van(request)`) and handed to every selector.
+
+    The rule itself is the functions above; a Scope only keeps the user's answer to "everything, nothing or
+    these gemeenten" so that a request asks it once. `Scope.alles()` is the system's scope (commands that
+    count everything, like a superuser).
+    """
+
+    def __init__(self, user=None, *, alles=False):
+        self.user = user
+        self.alles = alles or bool(user is not None and _active(user) and user.is_superuser)
+        self.leeg = not self.alles and (user is None or not _active(user))
+
+    @classmethod
+    def van(cls, user_or_scope):
+        return user_or_scope if isinstance(user_or_scope, Scope) else cls(user_or_scope)
+
+    @classmethod
+    def systeem(cls):
+        return cls(alles=True)
+
+    def __repr__(self):
+        return f"<Scope {'alles' if self.alles else 'leeg' if self.leeg else self.user}>"
+
+    def gemeenten(self):
+        return Gemeente.objects.all() if self.alles else gemeenten_voor(self.user)
+
+    @cached_property
+    def gemeente_ids(self):
+        """The pks of the gemeenten in scope, sorted (one query, once)."""
+        return sorted(self.gemeenten().values_list("pk", flat=True))
+
+    def kandidaten(self, queryset=None):
+        if self.alles:
+            return Kandidaat.objects.all() if queryset is None else queryset
+        return kandidaten_voor(self.user, queryset)
+
+    def items(self, model_or_queryset):
+        if self.alles:
+            return model_or_queryset.objects.all() if isinstance(model_or_queryset, type) else model_or_queryset
+        return items_voor(self.user, model_or_queryset)
+
+    @property
+    def cache_sleutel(self):
+        """Who this scope belongs to, for per-user caches (the data generation keys the data)."""
+        if self.alles:
+            return "alles"
+        return f"gebruiker-{self.user.pk}" if not self.leeg else "leeg"
+
+
+def _active(user):
+    return getattr(user, "is_authenticated", False) and user.is_active
+
+
+def scope_van(request):
+    """The request's Scope, built the first time it is asked for."""
+    scope = getattr(request, "_kandidaten_scope", None)
+    if scope is None or scope.user is not request.user:
+        scope = request._kandidaten_scope = Scope(request.user)
+    return scope

@@ -237,7 +237,7 @@ def _import_file(
         except Exception:  # the data is in; slower queries until the next import are no reason to fail
             logger.exception("Statistieken na import %s niet bijgewerkt", record.pk)
         try:
-            from kandidaten.selectors.signalen import tel_vooruit
+            from kandidaten.services.paneeltellingen import tel_vooruit
 
             tel_vooruit(timezone.localdate())  # the next visitor of the panel reads today's counts
         except Exception:  # the panel counts them on its first visit instead

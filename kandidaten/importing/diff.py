@@ -20,6 +20,7 @@ from django.db.models.functions import Concat
 from kandidaten.keys import doelgroep_sleutel, pers_nr_sleutel
 from kandidaten.models import Doelgroep, Gemeente, GemeenteAlias, Kandidaat, Traject
 from kandidaten.models.kandidaat import derive_flags, derive_klant_van
+from kandidaten.naamsortering import naam_sorteersleutels
 
 from . import normalise as n
 from .errors import CellError, RowError
@@ -704,6 +705,7 @@ def _finish_columns(columns, sleutels, export_type, context, plan):
         shown, gemeente_ids, _known = _unzip(columns.pop("gemeente"), 3)
         columns["gemeente_id"] = gemeente_ids
         columns["gemeente_in_bron"] = shown
+        columns["naam_sortering"] = naam_sorteersleutels(columns["naam"])  # Dutch name order (issue #16)
         if "participatieladder" in columns:
             label, rung, growth = _unzip(columns["participatieladder"], 3)
             columns["participatieladder"] = label

@@ -3,6 +3,7 @@ from .audit import AuditEvent, AuditGemeente
 from .imports import Import, KandidaatWijziging
 from .items import Module, Plaatsing, Traject
 from .kandidaat import Kandidaat, Klantprofiel, KlantVan, SonarStatus, derive_flags
+from .lijsten import BewaardeLijst, Lijstvoorkeur
 from .paneel import Datastand, PaneelTelling
 from .reference import (
     Arbeidsmarktregio,
@@ -19,6 +20,7 @@ __all__ = [
     "Arbeidsmarktregio",
     "AuditEvent",
     "AuditGemeente",
+    "BewaardeLijst",
     "Doelgroep",
     "Datastand",
     "DoelgroepregisterTotaal",
@@ -29,6 +31,7 @@ __all__ = [
     "Kandidaat",
     "KandidaatWijziging",
     "KlantVan",
+    "Lijstvoorkeur",
     "Klantprofiel",
     "Module",
     "PaneelTelling",

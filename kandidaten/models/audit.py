@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils import timezone
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -66,7 +67,8 @@ class AuditEvent(AppendOnly):
         verbose_name_plural = "auditlog"
 
     def __str__(self):
-        return f"{self.tijdstip:%d-%m-%Y %H:%M} {self.gebruikersnaam} {self.get_actie_display()}"
+        # Local time, as the admin's columns show it (the stored time is UTC).
+        return f"{timezone.localtime(self.tijdstip):%d-%m-%Y %H:%M} {self.gebruikersnaam} {self.get_actie_display()}"
 
     @classmethod
     def record(cls, request_or_user, actie, omschrijving, *, aantal_rijen=None, filters=None, pad="", gemeenten=()):

@@ -93,7 +93,9 @@ class Import(models.Model):
         verbose_name_plural = "imports"
 
     def __str__(self):
-        return f"{self.bestandsnaam} ({self.aangemaakt:%d-%m-%Y %H:%M})" if self.aangemaakt else self.bestandsnaam
+        if not self.aangemaakt:
+            return self.bestandsnaam
+        return f"{self.bestandsnaam} ({timezone.localtime(self.aangemaakt):%d-%m-%Y %H:%M})"  # as the admin shows times
 
     def save(self, *args, **kwargs):
         """The user's file name, never a server path: the command line passes the path it was given."""

@@ -1,11 +1,25 @@
 """Trajecten, modules and external placements: dated items that belong to a client."""
 
 from django.db import models
+from django.db.models import Q
+
+
+def actief_op(peildatum):
+    """DOMAIN.md's "Actief" at peildatum P: Startdatum <= P and (Einddatum empty or Einddatum >= P).
+
+    THE definition: the panel's counters, the candidate list's Uitvoerende filter and the client page's
+    state of an item all build on it (`Item.objects.actief(op=P)`, or this Q inside a larger condition).
+    """
+    return Q(startdatum__lte=peildatum) & (Q(einddatum__isnull=True) | Q(einddatum__gte=peildatum))
 
 
 class ItemQuerySet(models.QuerySet):
     def in_bron(self):
         return self.filter(in_bron=True)
+
+    def actief(self, *, op):
+        """The items active at peildatum `op` (in the source or not: combine with .in_bron())."""
+        return self.filter(actief_op(op))
 
 
 class Item(models.Model):

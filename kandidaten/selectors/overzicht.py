@@ -9,22 +9,11 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from kandidaten.models import Klantprofiel
-from kandidaten.scoping import kandidaten_voor
+from kandidaten.scoping import Scope
+from kandidaten.weergave import LADDERS, Ladder
 
-KLANTPROFIELEN = [(choice.value, choice.label) for choice in Klantprofiel]  # J, N, L, O
-ONBEKEND = "onbekend"  # the candidate list's value for an empty participatieladder
-
-
-def ladder_labels():
-    """The stored labels in ladder order: "01 met groeipotentieel", "01 zonder groeipotentieel", ... "06"."""
-    labels = []
-    for trede in range(1, 6):
-        labels += [f"{trede:02d} met groeipotentieel", f"{trede:02d} zonder groeipotentieel"]
-    labels.append("06")
-    return labels
-
-
-LADDER_LABELS = ladder_labels()
+KLANTPROFIELEN = [choice.value for choice in Klantprofiel]  # J, N, L, O
+_BEKEND = [ladder.opgeslagen for ladder in LADDERS]
 
 
 @dataclass
@@ -33,24 +22,23 @@ class Verdeling:
     gemeente: str
     totaal: int = 0
     klantprofiel: dict = field(default_factory=dict)  # "J" -> aantal, for all four
-    ladder: dict = field(default_factory=dict)  # stored label (or ONBEKEND) -> aantal
+    ladder: dict = field(default_factory=dict)  # stored value ("" = unknown) -> aantal
 
     def klantprofiel_rijen(self):
-        """[(code, label, aantal)] for J, N, L, O (zeros included)."""
-        return [(code, label, self.klantprofiel.get(code, 0)) for code, label in KLANTPROFIELEN]
+        """[(code, aantal)] for J, N, L, O (zeros included)."""
+        return [(code, self.klantprofiel.get(code, 0)) for code in KLANTPROFIELEN]
 
     def ladder_rijen(self):
-        """[(stored label, aantal)]: the twelve known labels, then any other stored value, then onbekend."""
-        bekend = [(label, self.ladder.get(label, 0)) for label in LADDER_LABELS]
-        overig = sorted(
-            (label, aantal) for label, aantal in self.ladder.items() if label not in LADDER_LABELS and label != ONBEKEND
-        )
-        return bekend + overig + [(ONBEKEND, self.ladder.get(ONBEKEND, 0))]
+        """[(Ladder, aantal)]: the eleven known values, then any other stored value, then unknown."""
+        bekend = [(ladder, self.ladder.get(ladder.opgeslagen, 0)) for ladder in LADDERS]
+        overig = sorted((stored, aantal) for stored, aantal in self.ladder.items() if stored not in _BEKEND and stored)
+        onbekend = [(Ladder.van(""), self.ladder.get("", 0))]
+        return bekend + [(Ladder.van(stored), aantal) for stored, aantal in overig] + onbekend
 
 
-def verdelingen(user, gemeente=None):
+def verdelingen(scope, gemeente=None):
     """One Verdeling per gemeente with clients in scope (and in the source), by gemeente name."""
-    queryset = kandidaten_voor(user).in_bron()
+    queryset = Scope.van(scope).kandidaten().in_bron()
     if gemeente:
         queryset = queryset.filter(gemeente_id=gemeente)
     rows = (
@@ -67,6 +55,6 @@ def verdelingen(user, gemeente=None):
         verdeling.totaal += aantal
         code = row["klantprofiel"] or Klantprofiel.LEEG
         verdeling.klantprofiel[code] = verdeling.klantprofiel.get(code, 0) + aantal
-        ladder = row["participatieladder"] or ONBEKEND
+        ladder = row["participatieladder"] or ""
         verdeling.ladder[ladder] = verdeling.ladder.get(ladder, 0) + aantal
     return sorted(per_gemeente.values(), key=lambda v: v.gemeente.casefold())

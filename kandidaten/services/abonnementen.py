@@ -30,6 +30,7 @@ from kandidaten.models import Abonnement
 from kandidaten.models.abonnementen import periode
 from kandidaten.selectors import kandidaten as kandidaten_selectors
 from kandidaten.selectors import signalen
+from kandidaten.services import paneeltellingen
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +50,8 @@ def vernauwing(abonnement):
 
 def werklijst_aantal(user, begeleider):
     """The worklist count: "profiel nodig" of the begeleider, or of the whole scope when there is none."""
-    if begeleider:
-        return kandidaten_selectors.profiel_nodig(user, begeleider).count()
-    return kandidaten_selectors.kandidaten(user).filter(profiel_nodig=True).count()
+    nodig = kandidaten_selectors.kandidaten(user).profiel_nodig()
+    return (nodig.van_begeleider(begeleider) if begeleider else nodig).count()
 
 
 def tellingen(abonnement, peildatum):
@@ -60,7 +60,7 @@ def tellingen(abonnement, peildatum):
     user = abonnement.gebruiker
     getallen = {
         groep.slug: {telling.teller.slug: telling.aantal for telling in rij}
-        for groep, rij in signalen.paneel(user, peildatum, vernauwing(abonnement))
+        for groep, rij in paneeltellingen.paneel(user, peildatum, vernauwing(abonnement))
     }
     getallen[WERKLIJST] = werklijst_aantal(user, abonnement.begeleider)
     return getallen

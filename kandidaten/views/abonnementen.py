@@ -18,7 +18,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kandidaten.models import Abonnement
-from kandidaten.selectors import signalen
+from kandidaten.scoping import scope_van
+from kandidaten.selectors import keuzes, signalen
 from kandidaten.services import abonnementen
 
 
@@ -30,7 +31,8 @@ class AbonnementForm(forms.ModelForm):
     )
     uitvoerende = forms.CharField(
         label="Uitvoerende", required=False, max_length=200,
-        help_text="Tel alleen trajecten, modules en plaatsingen van deze uitvoerende (precies zoals in de export).",
+        help_text="Tel alleen trajecten, modules en plaatsingen van deze uitvoerende: (een deel van) de naam, "
+                  "hoofdletters en accenten maken niet uit, zoals op het overzicht.",
     )
 
     class Meta:
@@ -58,7 +60,8 @@ def _abonnement(user):
 def instellingen(request):
     abonnement = _abonnement(request.user)
     nieuw = abonnement.pk is None
-    form = AbonnementForm(request.POST or None, instance=abonnement, begeleiders=signalen.begeleiders(request.user))
+    scope = scope_van(request)
+    form = AbonnementForm(request.POST or None, instance=abonnement, begeleiders=keuzes.keuzes(scope).begeleiders)
     if request.method == "POST" and form.is_valid():
         abonnement = form.save(commit=False)
         if abonnement.actief:
@@ -76,7 +79,7 @@ def instellingen(request):
         "form": form,
         "nieuw": nieuw,
         "abonnement": abonnement,
-        "uitvoerenden": signalen.uitvoerenden(request.user),
+        "uitvoerenden": keuzes.uitvoerenden(scope),
     })
 
 
@@ -130,7 +133,7 @@ def _narrowed(url, request, **extra):
     params = {"peildatum": request.GET.get("peildatum", "")} | extra
     if abonnement is not None:
         params |= abonnementen.vernauwing(abonnement).als_dict()
-    return redirect(url + "?" + urlencode({key: value for key, value in params.items() if value}))
+    return redirect(url + "?" + urlencode({key: value for key, value in params.items() if value}, doseq=True))
 
 
 def open_paneel(request):

@@ -1,52 +1,131 @@
-"""Candidate list, "profiel nodig" worklist, client page. Thin: the queries live in selectors.kandidaten."""
+"""Candidate list, "profiel nodig" worklist, client page, the list's columns. Thin: the queries live in
+selectors.kandidaten, the display of values in weergave."""
+
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django_tables2 import RequestConfig
+from django.views.decorators.http import require_POST
 
-from kandidaten.exporting import FORMATS, export_response
+from kandidaten import weergave
+from kandidaten.exporting import FORMATS, ExportColumn, export_response
 from kandidaten.filters import KandidaatFilter
-from kandidaten.models import AuditEvent
-from kandidaten.paging import pagina_grootte, pagineer_tabel
-from kandidaten.scoping import kandidaten_voor
+from kandidaten.models import AuditEvent, BewaardeLijst
+from kandidaten.paging import LijstPaginator, pagina_grootte
+from kandidaten.scoping import scope_van
 from kandidaten.selectors import kandidaten as selectors
-from kandidaten.tables import EXPORT_COLUMNS, EXPORT_FIELDS, GemeentePaginator, KandidaatTable
+from kandidaten.selectors import keuzes
+from kandidaten.services import lijstvoorkeuren
+from kandidaten.tables import (
+    EXPORT_COLUMNS,
+    EXPORT_FIELDS,
+    STANDAARD_KOLOMMEN,
+    VASTE_KOLOMMEN,
+    KandidaatTable,
+    kolom_keuzes,
+)
+from kandidaten.views.lijstdelen import kolomkoppen
 
 PER_PAGE_CHOICES = (25, 50, 100, 250)
+WERKLIJST_PER_PAGINA = (25, 50, 100)
+MIJN, ALLE = "mijn", "alle"
+
+
+@dataclass
+class KandidatenLijst:
+    """The list as the request asks for it: filters, sort, "Mijn kandidaten" or all, and the queryset."""
+
+    filterset: KandidaatFilter
+    sortering: selectors.Sortering
+    weergave: str | None  # MIJN or ALLE; None for a user without clients of their own
+    eigen_naam: str
+    queryset: object
+    basis: QueryDict  # the request's query with the effective weergave, without page and download
+
+    def index_dekt(self):
+        kolommen = self.filterset.gefilterde_kolommen()
+        if kolommen is not None and self.weergave == MIJN:
+            kolommen |= {"begeleider"}
+        return kolommen is not None and kolommen <= selectors.gemeente_index_kolommen()
+
+
+def _kandidaten_lijst(request):
+    scope = scope_van(request)
+    filterset = KandidaatFilter(request.GET or None, queryset=selectors.kandidaten(scope, ook_niet_in_bron=True),
+                                scope=scope)
+    eigen = request.user.begeleider_naam
+    weergave_ = _weergave(request, eigen, filterset.options)
+    queryset = filterset.qs
+    if weergave_ == MIJN:
+        queryset = queryset.van_begeleider(eigen)
+    basis = request.GET.copy()
+    for name in ("page", "_export"):
+        basis.pop(name, None)
+    if weergave_:
+        basis["weergave"] = weergave_
+    return KandidatenLijst(filterset, selectors.Sortering.van(request.GET.get("sort")), weergave_, eigen, queryset,
+                           basis)
+
+
+def _weergave(request, eigen, opties):
+    """"Mijn kandidaten" is where a begeleider lands; any link with filters shows what it says (a chart's
+    link counts the whole gemeente), and the page offers the other with one click."""
+    if not eigen or eigen not in opties.begeleiders:
+        return None
+    gekozen = request.GET.get("weergave")
+    if gekozen in (MIJN, ALLE):
+        return gekozen
+    return MIJN if not request.GET else ALLE
 
 
 def lijst(request):
-    base = selectors.kandidaten(request.user, ook_niet_in_bron=True)
-    filterset = KandidaatFilter(request.GET or None, queryset=base, user=request.user)
-    gemeente_namen = dict(filterset.options.gemeenten)
-    table = KandidaatTable(filterset.qs, order_by_field="sort", page_field="page", gemeente_namen=gemeente_namen)
+    lijst_ = _kandidaten_lijst(request)
     export_format = request.GET.get("_export")
     if export_format in FORMATS:
-        if not request.user.has_perm("kandidaten.export_kandidaat"):
-            raise PermissionDenied
-        RequestConfig(request, paginate=False).configure(table)  # the list's own sort, all pages
-        rows = table.data.data.values(*EXPORT_FIELDS)
-        return export_response(
-            request, rows=rows, columns=EXPORT_COLUMNS, fmt=export_format, filename_base="kandidaten",
-            description="Kandidatenlijst", filters={**_audit_filters(filterset), "sort": request.GET.get("sort", "")},
-        )
-    per_page = pagina_grootte(request, PER_PAGE_CHOICES, 50)
-    RequestConfig(request, paginate=False).configure(table)  # the sort
-    pagineer_tabel(table, request, per_page=per_page, paginator_class=GemeentePaginator)
+        return _export(request, lijst_, export_format)
+    opties = lijst_.filterset.options
+    paginator = selectors.lijst_paginator(
+        lijst_.queryset, lijst_.sortering, pagina_grootte(request, PER_PAGE_CHOICES, 50),
+        gemeente_volgorde=[pk for pk, _naam in opties.gemeenten], index_dekt=lijst_.index_dekt(),
+    )
+    page, gevraagd = paginator.pagina(request.GET.get("page"))
+    kolommen = lijstvoorkeuren.kolommen(request, "kandidaten", STANDAARD_KOLOMMEN)
+    table = KandidaatTable(page.object_list, sortering=lijst_.sortering, gemeente_namen=dict(opties.gemeenten),
+                           kolommen=kolommen)
     context = {
-        "filter": filterset,
+        "filter": lijst_.filterset,
+        "lijst": lijst_,
+        "chips": lijst_.filterset.chips(lijst_.basis) if request.GET else [],
         "table": table,
-        "per_page": per_page,
+        "page": page,
+        "gevraagde_pagina": gevraagd,
+        "per_page": paginator.per_page,
         "per_page_choices": PER_PAGE_CHOICES,
-        "mijn": request.user.begeleider_naam,
+        "kolom_keuzes": kolom_keuzes(),
+        "kolommen": kolommen,
+        "sorteer_keuzes": [(column.name, column.header) for column in table.columns if column.orderable],
         "can_export": request.user.has_perm("kandidaten.export_kandidaat"),
-        "active_filters": filterset.active() if request.GET else {},
     }
     template = "kandidaten/kandidaten/lijst.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#resultaat"
     return render(request, template, context)
+
+
+def _export(request, lijst_, export_format):
+    if not request.user.has_perm("kandidaten.export_kandidaat"):
+        raise PermissionDenied
+    filters = {**_audit_filters(lijst_.filterset), "sort": lijst_.sortering.param}
+    if lijst_.weergave == MIJN:
+        filters["begeleider"] = [lijst_.eigen_naam]
+    return export_response(
+        request, rows=selectors.export_rijen(lijst_.queryset, lijst_.sortering, EXPORT_FIELDS),
+        columns=EXPORT_COLUMNS, fmt=export_format, filename_base="kandidaten", description="Kandidatenlijst",
+        filters=filters,
+    )
 
 
 def _audit_filters(filterset):
@@ -56,38 +135,91 @@ def _audit_filters(filterset):
     }
 
 
+@require_POST
+def kolommen(request):
+    """Remember the columns this user wants in the candidate list, then back to the list as it was."""
+    toegestaan = {name for name, _label in kolom_keuzes()}
+    gekozen = [name for name in request.POST.getlist("kolom") if name in toegestaan]
+    volgorde = [name for name in KandidaatTable.base_columns if name in gekozen or name in VASTE_KOLOMMEN]
+    lijstvoorkeuren.bewaar_kolommen(request, "kandidaten", volgorde)
+    terug = BewaardeLijst.schone_query(request.POST.get("terug", ""))
+    return redirect(f"{reverse('kandidaten:lijst')}?{terug}#resultaat")
+
+
+# --- the worklist ----------------------------------------------------------------------------------
+
+WERKLIJST_KOLOMMEN = [("naam", "Naam"), ("pers_nr", "Pers. nr."), ("gemeente", "Bet. gemeente"),
+                      ("klantprofiel", "Sonar - Klantprofiel"), ("sinds", "Profiel nodig sinds")]
+WERKLIJST_EXPORT = [
+    ExportColumn("Naam", "naam", 28),
+    ExportColumn("Pers. nr.", lambda k: weergave.pers_nr(k.pers_nr), 12),
+    ExportColumn("Bet. gemeente", lambda k: k.gemeente.naam, 18),
+    ExportColumn("Sonar - Klantprofiel", lambda k: weergave.klantprofiel(k.klantprofiel), 14),
+    ExportColumn("Profiel nodig sinds", "nodig_sinds", 14),
+    ExportColumn("Dagen wachtend", lambda k: selectors.dagen_wachtend(k.nodig_sinds), 10),
+    ExportColumn("Sinds de eerste import", lambda k: weergave.ja_nee(k.nodig_sinds_onbekend), 10),
+]
+
+
 def profiel_nodig(request):
-    """A begeleider's worklist; for whoever sees several begeleiders also the table per begeleider."""
-    options = selectors.options(request.user)
+    """A begeleider's worklist, paged, sortable and exportable; for whoever may correct clients (teamleiders)
+    also the counts per begeleider."""
+    scope = scope_van(request)
+    opties = keuzes.keuzes(scope)
     begeleider = request.GET.get("begeleider") or request.user.begeleider_naam
-    if begeleider and begeleider not in options.begeleiders:
+    if begeleider not in opties.begeleiders:
         begeleider = ""
-    worklist = list(selectors.profiel_nodig(request.user, begeleider)[:500]) if begeleider else []
-    today = timezone.localdate()
-    for kandidaat in worklist:
-        kandidaat.dagen = (today - kandidaat.profiel_nodig_sinds).days if kandidaat.profiel_nodig_sinds else None
-    overview = selectors.per_begeleider(request.user) if request.user.has_perm("kandidaten.change_kandidaat") else []
-    return render(request, "kandidaten/kandidaten/profiel_nodig.html", {
+    sortering = selectors.Sortering.van(request.GET.get("sort"), selectors.WERKLIJST_SORTERINGEN, "sinds")
+    queryset = selectors.werklijst(scope, begeleider).order_by(*sortering.order_by(selectors.WERKLIJST_SORTERINGEN))
+    export_format = request.GET.get("_export")
+    if begeleider and export_format in FORMATS:
+        if not request.user.has_perm("kandidaten.export_kandidaat"):
+            raise PermissionDenied
+        return export_response(
+            request, rows=queryset, columns=WERKLIJST_EXPORT, fmt=export_format, filename_base="profiel-nodig",
+            description=f"Werklijst profiel nodig van {begeleider}",
+            filters={"begeleider": begeleider, "sort": sortering.param},
+        )
+    per_page = pagina_grootte(request, WERKLIJST_PER_PAGINA, 25)
+    paginator = LijstPaginator(per_page, tel=queryset.count if begeleider else lambda: 0,
+                               lees=lambda bottom, top: list(queryset[bottom:top]))
+    page, gevraagd = paginator.pagina(request.GET.get("page"))
+    vandaag = timezone.localdate()
+    for kandidaat in page.object_list:
+        kandidaat.dagen = selectors.dagen_wachtend(kandidaat.nodig_sinds, vandaag)
+    overzicht = selectors.per_begeleider(scope) if request.user.has_perm("kandidaten.change_kandidaat") else []
+    template = "kandidaten/kandidaten/profiel_nodig.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#werklijst"
+    return render(request, template, {
         "begeleider": begeleider,
-        "begeleiders": options.begeleiders,
-        "worklist": worklist,
-        "overview": overview,
-        "totaal": {
-            "nodig": sum(row.profiel_nodig for row in overview),
-            "telt": sum(row.telt_in_sonar for row in overview),
-        },
+        "begeleiders": opties.begeleiders,
+        "page": page,
+        "gevraagde_pagina": gevraagd,
+        "per_page": per_page,
+        "per_page_choices": WERKLIJST_PER_PAGINA,
+        "koppen": kolomkoppen(WERKLIJST_KOLOMMEN, sortering.param),
+        "sort": sortering.param,
+        "can_export": request.user.has_perm("kandidaten.export_kandidaat"),
+        "overview": overzicht,
+        "totaal": {"nodig": sum(row.profiel_nodig for row in overzicht),
+                   "telt": sum(row.telt_in_sonar for row in overzicht)},
     })
 
 
+# --- the client page -------------------------------------------------------------------------------
+
 def detail(request, pk):
     # Another gemeente's client does not exist for this user: 404, not 403.
-    kandidaat = get_object_or_404(kandidaten_voor(request.user).select_related("gemeente__regio"), pk=pk)
+    kandidaat = get_object_or_404(
+        scope_van(request).kandidaten().met_nodig_sinds().select_related("gemeente__regio"), pk=pk
+    )
     AuditEvent.record(request, AuditEvent.Actie.KANDIDAAT_BEKEKEN, f"Kandidaat {kandidaat.pers_nr} ({kandidaat.pk})",
                       gemeenten=[kandidaat.gemeente_id])
     return render(request, "kandidaten/kandidaten/detail.html", {
         "kandidaat": kandidaat,
+        "dagen": selectors.dagen_wachtend(kandidaat.nodig_sinds),
         "waarom": selectors.waarom(kandidaat),
         "geschiedenis": selectors.geschiedenis(kandidaat),
         "items": selectors.items_van(kandidaat),
-        "ladder": selectors.ladder_label(kandidaat.participatieladder),
     })

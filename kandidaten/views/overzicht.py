@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from kandidaten import charts
 from kandidaten.selectors import overzicht as overzicht_selectors
-from kandidaten.selectors import signalen
+from kandidaten.services import paneeltellingen
 from kandidaten.views.signalen import lees_filters
 
 # With more gemeenten than this in view the pictures wait until one gemeente is chosen.
@@ -13,12 +13,12 @@ MAX_GEMEENTEN_MET_GRAFIEKEN = 12
 
 def overzicht(request):
     filters = lees_filters(request)
-    paneel = signalen.paneel(request.user, filters.peildatum, filters.vernauwing)
-    gemeenten = filters.form.fields["gemeente"].choices[1:]
+    paneel = paneeltellingen.paneel(filters.scope, filters.peildatum, filters.vernauwing)
+    gemeenten = filters.gemeenten
     figuren = []
     te_veel_gemeenten = not filters.vernauwing.gemeente and len(gemeenten) > MAX_GEMEENTEN_MET_GRAFIEKEN
     if not te_veel_gemeenten:
-        for verdeling in overzicht_selectors.verdelingen(request.user, gemeente=filters.vernauwing.gemeente):
+        for verdeling in overzicht_selectors.verdelingen(filters.scope, gemeente=filters.vernauwing.gemeente):
             figuren.append(
                 {
                     "verdeling": verdeling,

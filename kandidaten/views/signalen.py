@@ -6,17 +6,20 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from kandidaten import weergave
 from kandidaten.exporting import FORMATS, ExportColumn, export_response
 from kandidaten.fields import DatumVeld
-from kandidaten.paging import groepen_van_pagina, pagina_grootte
-from kandidaten.selectors import signalen
-from kandidaten.widgets import FastSelect
+from kandidaten.paging import LijstPaginator, pagina_grootte, per_groep
+from kandidaten.scoping import scope_van
+from kandidaten.selectors import keuzes, signalen
+from kandidaten.services import paneeltellingen
+from kandidaten.views.lijstdelen import kolomkoppen
+from kandidaten.widgets import FastSelect, KeuzeLijst, Termen
 
 PER_PAGINA = (25, 50, 100)
 
@@ -28,7 +31,10 @@ class SignaalFilterForm(forms.Form):
         label="Peildatum", required=False,
         error_messages={"invalid": "Vul de peildatum in als dd-mm-jjjj, bijvoorbeeld 01-03-2026."},
     )
-    uitvoerende = forms.CharField(label="Uitvoerende", required=False, max_length=200)
+    uitvoerende = Termen(
+        label="Uitvoerende", required=False,
+        widget=KeuzeLijst(label="Uitvoerende", vrije_tekst="Of typ een deel van de naam"),
+    )
     begeleider = forms.ChoiceField(
         label="Begeleider", required=False, widget=FastSelect,
         error_messages={"invalid_choice": "Deze begeleider komt bij uw kandidaten niet voor."},
@@ -38,8 +44,9 @@ class SignaalFilterForm(forms.Form):
         error_messages={"invalid_choice": "Deze gemeente hoort niet bij uw gemeenten."},
     )
 
-    def __init__(self, data, *, begeleiders, gemeenten):
+    def __init__(self, data, *, uitvoerenden, begeleiders, gemeenten):
         super().__init__(data)
+        self.fields["uitvoerende"].widget.choices = [(naam, naam) for naam in uitvoerenden]
         self.fields["begeleider"].choices = [("", "Alle begeleiders")] + [(naam, naam) for naam in begeleiders]
         self.fields["gemeente"].choices = [("", "Alle gemeenten")] + [(str(pk), naam) for pk, naam in gemeenten]
 
@@ -49,13 +56,26 @@ class Filters:
     form: SignaalFilterForm
     peildatum: datetime.date
     vernauwing: signalen.Vernauwing
-    uitvoerenden: list
     gemeenten: list  # (pk, naam) in the database's order of the names
+    scope: object
 
     def query(self, **extra):
         """The URL query of the effective peildatum and narrowing (plus `extra`), for links."""
         params = {"peildatum": self.peildatum.strftime("%d-%m-%Y"), **self.vernauwing.als_dict(), **extra}
-        return urlencode(params)
+        return urlencode(params, doseq=True)
+
+    def bewaar_query(self, **extra):
+        """The query to save as a list: without the peildatum when it is today (a saved list opens on the day
+        it is opened), with it when the user chose another day."""
+        params = {**self.vernauwing.als_dict(), **extra}
+        if self.peildatum != timezone.localdate():
+            params["peildatum"] = self.peildatum.strftime("%d-%m-%Y")
+        return urlencode(params, doseq=True)
+
+    def uitvoerenden_zonder_treffer(self):
+        """The uitvoerende terms that find no uitvoerende in scope (the page says so)."""
+        bekend = keuzes.uitvoerenden(self.scope)
+        return [term for term in self.vernauwing.uitvoerende if not keuzes.passende_uitvoerenden([term], bekend)]
 
     def audit(self):
         return {"peildatum": self.peildatum.isoformat(), **self.vernauwing.als_dict()}
@@ -63,18 +83,20 @@ class Filters:
 
 def lees_filters(request):
     """The form from the URL; a wrong value becomes a form error and is ignored (peildatum: today)."""
-    user = request.user
-    gemeenten = signalen.gemeente_keuzes(user)
-    form = SignaalFilterForm(request.GET, begeleiders=signalen.begeleiders(user), gemeenten=gemeenten)
+    scope = scope_van(request)
+    opties = keuzes.keuzes(scope)
+    form = SignaalFilterForm(
+        request.GET, uitvoerenden=opties.uitvoerenden, begeleiders=opties.begeleiders, gemeenten=opties.gemeenten
+    )
     form.is_valid()
     cleaned = getattr(form, "cleaned_data", {})
     vernauwing = signalen.Vernauwing(
-        uitvoerende=cleaned.get("uitvoerende") or "",
+        uitvoerende=cleaned.get("uitvoerende") or (),
         begeleider=cleaned.get("begeleider") or "",
         gemeente=cleaned.get("gemeente"),
     )
     peildatum = cleaned.get("peildatum") or timezone.localdate()
-    return Filters(form, peildatum, vernauwing, signalen.uitvoerenden(user), gemeenten)
+    return Filters(form, peildatum, vernauwing, opties.gemeenten, scope)
 
 
 # --- the drill-down list -----------------------------------------------------------------------
@@ -88,12 +110,13 @@ class Sortering:
 
 
 SORTEERBAAR = {
-    "naam": Sortering("Kandidaat", ("kandidaat__naam", "kandidaat_id", "pk"), ("naam", "pk")),
+    # Client names in Dutch name order (naamsortering), as the candidate list.
+    "naam": Sortering("Kandidaat", ("kandidaat__naam_sortering", "kandidaat_id", "pk"), ("naam_sortering", "pk")),
     # Per gemeente in the order of the names, then as the candidate list: naam, Pers. nr.
     "gemeente": Sortering(
         "Gemeente",
-        ("kandidaat__gemeente__naam", "kandidaat__naam", "kandidaat__pers_nr_sleutel", "kandidaat_id", "pk"),
-        ("naam", "pers_nr_sleutel", "pk"),
+        ("kandidaat__gemeente__naam", "kandidaat__naam_sortering", "kandidaat__pers_nr_sleutel", "kandidaat_id", "pk"),
+        ("naam_sortering", "pers_nr_sleutel", "pk"),
         per_gemeente=True,
     ),
     "begeleider": Sortering("Begeleider", ("kandidaat__begeleider", "kandidaat_id", "pk"), ("begeleider", "pk")),
@@ -134,7 +157,7 @@ def _volgorde(velden, aflopend):
 
 def _kolommen(groep):
     kolommen = [
-        ExportColumn("Pers. nr.", "klant_pers_nr", 12),
+        ExportColumn("Pers. nr.", lambda row: weergave.pers_nr(row["klant_pers_nr"]), 12),
         ExportColumn("Naam", "klant_naam", 28),
         ExportColumn("Bet. gemeente", "klant_gemeente", 18),
         ExportColumn("Begeleider", "klant_begeleider", 24),
@@ -164,55 +187,76 @@ def _velden(groep):
     return namen, velden
 
 
-def lijst(request, groep, teller):
-    gevonden = signalen.teller_of_none(groep, teller)
+@dataclass
+class Doorklik:
+    """One drill-down as the request asks for it: the counter, the narrowing, the sort and its querysets."""
+
+    groep: signalen.Groep
+    teller: signalen.Teller
+    filters: Filters
+    sort: str  # as in the URL
+    sortering: Sortering
+    aflopend: bool
+    geordend: object  # the items in the list's order (before .values(): its joins serve the ids step)
+    rows: object  # the same as the rows of the list and the export
+
+    @property
+    def beschrijving(self):
+        return f"{self.groep.titel}: {self.teller.label} op {self.filters.peildatum:%d-%m-%Y}"
+
+    def lezer(self):
+        """How a page is read: per client (a client column) or by item ids (an item column)."""
+        if not self.sortering.klanten:
+            return _via_ids(self.geordend, self.rows)
+        walk = _klanten_in_volgorde(self.filters.scope, self.groep, self.teller, self.filters, self.sortering,
+                                    self.aflopend)
+        return per_groep(walk, lambda klanten, start, limit: list(
+            self.rows.filter(kandidaat_id__in=klanten)[start:start + limit]))
+
+
+def _doorklik(request, groep_slug, teller_slug):
+    gevonden = signalen.teller_of_none(groep_slug, teller_slug)
     if gevonden is None:
         raise Http404("Dit signaal bestaat niet.")
     groep, teller = gevonden
     filters = lees_filters(request)
-    queryset = signalen.signaal_items(request.user, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
+    queryset = signalen.signaal_items(filters.scope, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
     sort, sortering, aflopend = _sortering(request, groep, teller)
     namen, velden = _velden(groep)
     geordend = queryset.order_by(*_volgorde(sortering.items, aflopend))
-    rows = geordend.values(*namen, **velden)
-    beschrijving = f"{groep.titel}: {teller.label} op {filters.peildatum:%d-%m-%Y}"
+    return Doorklik(groep, teller, filters, sort, sortering, aflopend, geordend, geordend.values(*namen, **velden))
 
-    fmt = request.GET.get("_export")
-    if fmt:
-        if fmt not in FORMATS:
-            raise Http404("Onbekend exportformaat.")
-        if not request.user.has_perm("kandidaten.export_kandidaat"):
-            raise PermissionDenied("U mag geen lijsten exporteren.")
-        return export_response(
-            request, rows=rows, columns=_kolommen(groep), fmt=fmt,
-            filename_base=f"signalen-{groep.slug}-{teller.slug}", description=f"Signalen – {beschrijving}",
-            filters={**filters.audit(), "groep": groep.slug, "teller": teller.slug, "sort": sort},
-        )
 
-    per_pagina = pagina_grootte(request, PER_PAGINA, PER_PAGINA[0])
-    aantal = signalen.aantal(request.user, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
-    klanten = None
-    if sortering.klanten:
-        klanten = _klanten_in_volgorde(request.user, groep, teller, filters, sortering, aflopend)
-    paginator = SignaalPaginator(rows, per_pagina, aantal=aantal, items=geordend, klanten=klanten)
-    page = paginator.get_page(request.GET.get("page"))
+def lijst(request, groep, teller):
+    doorklik = _doorklik(request, groep, teller)
+    if request.GET.get("_export"):
+        return _export(request, doorklik)
+    groep, teller, filters = doorklik.groep, doorklik.teller, doorklik.filters
+    per_page = pagina_grootte(request, PER_PAGINA, PER_PAGINA[0])
+    aantal = paneeltellingen.aantal(filters.scope, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
+    page, gevraagd = LijstPaginator(per_page, tel=lambda: aantal, lees=doorklik.lezer()).pagina(request.GET.get("page"))
     kolommen = [(key, sortering.label) for key, sortering in SORTEERBAAR.items()
                 if key != "opgeschort" or groep.slug == "modules"]
+    basis = request.GET.copy()
+    basis.pop("page", None)
     context = {
         "groep": groep,
         "teller": teller,
         "filters": filters,
         "form": filters.form,
         "page": page,
-        "per_pagina": per_pagina,
-        "per_pagina_keuzes": PER_PAGINA,
-        "sort": sort,
-        "kolommen": {key: _kolom(key, label, sort) for key, label in kolommen},
+        "gevraagde_pagina": gevraagd,
+        "per_page": per_page,
+        "per_page_choices": PER_PAGINA,
+        "basis": basis,
+        "sort": doorklik.sort,
+        "kolommen": kolomkoppen(kolommen, doorklik.sort),
         "id_label": groep.model._meta.get_field(ID_VELD[groep.slug]).verbose_name,
-        "beschrijving": beschrijving,
+        "beschrijving": doorklik.beschrijving,
         "kan_exporteren": request.user.has_perm("kandidaten.export_kandidaat"),
-        "export_xlsx": "?" + filters.query(sort=sort, _export="xlsx"),
-        "export_csv": "?" + filters.query(sort=sort, _export="csv"),
+        "export_xlsx": "?" + filters.query(sort=doorklik.sort, _export="xlsx"),
+        "export_csv": "?" + filters.query(sort=doorklik.sort, _export="csv"),
+        "bewaar_query": filters.bewaar_query(sort=doorklik.sort),
     }
     template = "kandidaten/signalen/lijst.html"
     if request.htmx and not request.htmx.history_restore_request:
@@ -220,10 +264,24 @@ def lijst(request, groep, teller):
     return render(request, template, context)
 
 
-def _klanten_in_volgorde(user, groep, teller, filters, sortering, aflopend):
+def _export(request, doorklik):
+    fmt = request.GET.get("_export")
+    if fmt not in FORMATS:
+        raise Http404("Onbekend exportformaat.")
+    if not request.user.has_perm("kandidaten.export_kandidaat"):
+        raise PermissionDenied("U mag geen lijsten exporteren.")
+    groep, teller = doorklik.groep, doorklik.teller
+    return export_response(
+        request, rows=doorklik.rows, columns=_kolommen(groep), fmt=fmt,
+        filename_base=f"signalen-{groep.slug}-{teller.slug}", description=f"Signalen – {doorklik.beschrijving}",
+        filters={**doorklik.filters.audit(), "groep": groep.slug, "teller": teller.slug, "sort": doorklik.sort},
+    )
+
+
+def _klanten_in_volgorde(scope, groep, teller, filters, sortering, aflopend):
     """A function that yields (client pk, number of its items) in the list's order of the clients."""
     def clients(gemeente_pk=None):
-        klanten = signalen.klanten_met_aantal(user, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
+        klanten = signalen.klanten_met_aantal(scope, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
         if gemeente_pk is not None:
             klanten = klanten.filter(gemeente_id=gemeente_pk)
         return klanten.order_by(*_volgorde(sortering.klanten, aflopend))
@@ -243,43 +301,12 @@ def _klanten_in_volgorde(user, groep, teller, filters, sortering, aflopend):
     return walk
 
 
-class SignaalPaginator(Paginator):
-    """Pages of a drill-down whose length is known (the panel's number, not a second COUNT).
-
-    A page is read in two steps, so the database never joins and sorts every matching item to show 25:
-    sorted on a client column, the clients are walked in their index order until the page's items are
-    found (`klanten`), then those clients' items are read; sorted on an item column, the page's item ids
-    are read from the item table alone, then their rows.
-    """
-
-    def __init__(self, object_list, per_page, *, aantal, items, klanten=None):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = aantal  # Paginator.count is a cached_property
-        self.items = items  # object_list before .values(): its joins for the row's client fields
-        self.klanten = klanten
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        rijen = self._via_klanten(bottom, top) if self.klanten else self._via_ids(bottom, top)
-        return self._get_page(rijen, number, self)
-
-    def _via_ids(self, bottom, top):
-        ids = list(self.items.values_list("pk", flat=True)[bottom:top])
-        per_id = {rij["pk"]: rij for rij in self.object_list.filter(pk__in=ids).order_by()}
+def _via_ids(geordend, rows):
+    """Pages of a drill-down sorted on an item column: the page's ids from the item table alone (its date
+    indexes give that order), then their rows; the database never joins and sorts every matching item."""
+    def lees(bottom, top):
+        ids = list(geordend.values_list("pk", flat=True)[bottom:top])
+        per_id = {rij["pk"]: rij for rij in rows.filter(pk__in=ids).order_by()}
         return [per_id[pk] for pk in ids if pk in per_id]
 
-    def _via_klanten(self, bottom, top):
-        gekozen, ervoor = groepen_van_pagina(self.klanten(top), bottom, top)
-        return list(self.object_list.filter(kandidaat_id__in=gekozen)[bottom - ervoor:top - ervoor])
-
-
-def _kolom(key, label, sort):
-    """A sortable header: the link's sort value and aria-sort for the current column."""
-    huidige = sort.removeprefix("-")
-    aflopend = sort.startswith("-")
-    if key == huidige:
-        return {"key": key, "label": label, "aria_sort": "descending" if aflopend else "ascending",
-                "volgende": key if aflopend else f"-{key}"}
-    return {"key": key, "label": label, "aria_sort": "", "volgende": key}
+    return lees

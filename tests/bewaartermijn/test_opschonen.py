@@ -289,6 +289,7 @@ def test_the_purge_leaves_the_panel_and_the_report_counts_unchanged():
     from django.db.models import Count
 
     from kandidaten.selectors import signalen
+    from kandidaten.services import paneeltellingen
 
     for gemeente in ("Epe", "Apeldoorn", "Heerde"):
         in_bron = make_kandidaat(gemeente, klantprofiel="J")
@@ -303,7 +304,7 @@ def test_the_purge_leaves_the_panel_and_the_report_counts_unchanged():
                     .annotate(n=Count("pk")).order_by("gemeente__naam", "klantprofiel"))
 
     def paneel():
-        return [[t.aantal for t in rij] for _groep, rij in signalen.paneel(signalen.SYSTEEM, PEILDATUM)]
+        return [[t.aantal for t in rij] for _groep, rij in paneeltellingen.paneel(signalen.SYSTEEM, PEILDATUM)]
 
     voor = (rapport(), paneel())
     assert opschonen("--peildatum", "2026-06-15")["kandidaten"] == 3

@@ -58,7 +58,7 @@ def test_the_peildatum_and_gemeente_narrow_the_panel_through_the_url(login, live
     assert page.get_by_role("region", name="Trajecten").locator(".tegel__aantal").first.inner_text() == "0"
     assert page.locator("svg.chart").count() == 2
     # Each bar is a link to the candidate list with the list's filters.
-    bar = page.get_by_role("link", name=re.compile(r"^Epe, klantprofiel J Ja: 0 kandidaten"))
+    bar = page.get_by_role("link", name=re.compile(r"^Epe, klantprofiel J – Ja: 0 kandidaten"))
     assert re.search(r"/kandidaten/\?gemeente=\d+&klantprofiel=J$", bar.get_attribute("href"))
 
 

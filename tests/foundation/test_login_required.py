@@ -4,8 +4,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # The unsubscribe link of a subscription mail works without logging in: its signature is the key
-# (tests/abonnementen/test_afmelden.py).
-PUBLIC = {"login", "afmelden", "afmelden_direct"}
+# (tests/abonnementen/test_afmelden.py). The favicon: a redirect to the static icon, which browsers ask for
+# before any login.
+PUBLIC = {"login", "afmelden", "afmelden_direct", "favicon"}
 CONVERTER_VALUES = {"int": "1", "uuid": str(uuid.uuid4()), "str": "x", "slug": "x", "path": "x"}
 
 

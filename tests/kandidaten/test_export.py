@@ -36,9 +36,9 @@ def test_xlsx_export_has_exactly_the_filtered_sorted_rows_of_all_pages(logged_in
     assert response["Content-Disposition"].startswith('attachment; filename="kandidaten-')
     rows, sheet = xlsx_rows(response)
     assert rows[0][:3] == ("Bet. gemeente", "Pers. nr.", "Naam")
-    assert len(rows) - 1 == listed.context["table"].paginator.count == 31
-    assert [r[2] for r in rows[1:26]] == [row.record.naam if not row.record.naam.startswith("=") else
-                                          "'" + row.record.naam for row in listed.context["table"].paginated_rows]
+    assert len(rows) - 1 == listed.context["page"].paginator.count == 31
+    assert [r[2] for r in rows[1:26]] == [k.naam if not k.naam.startswith("=") else "'" + k.naam
+                                          for k in listed.context["page"].object_list]
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref.startswith("A1:")
 

@@ -9,15 +9,8 @@ from django.utils import timezone
 from kandidaten.importing import data_version, import_file
 from kandidaten.models import Datastand, Gemeente, Import, PaneelTelling
 from kandidaten.scoping import kandidaten_voor
-from kandidaten.selectors.signalen import (
-    GROEPEN,
-    SYSTEEM,
-    Vernauwing,
-    aantal,
-    paneel,
-    signaal_items,
-    tel_groep,
-)
+from kandidaten.selectors.signalen import GROEPEN, SYSTEEM, Vernauwing, signaal_items, tel_groep
+from kandidaten.services.paneeltellingen import aantal, paneel
 from tests.factories import gemeente, make_kandidaat, make_module, make_plaatsing, make_traject, make_user
 from tests.importing.files import kandidaat_row, kandidaten_xlsx
 
@@ -85,7 +78,7 @@ def test_the_national_count_serves_every_user_after_it(teamleider, django_assert
 
 def test_narrowing_by_begeleider_or_uitvoerende_is_counted_now(teamleider):
     spread_items()
-    for vernauwing in (Vernauwing(begeleider="A. de Vries"), Vernauwing(uitvoerende="Lumen")):
+    for vernauwing in (Vernauwing(begeleider="A. de Vries"), Vernauwing(uitvoerende=("Lumen",))):
         assert aantallen(teamleider, vernauwing=vernauwing) == live(teamleider, vernauwing=vernauwing)
     assert aantallen(teamleider, vernauwing=Vernauwing(begeleider="A. de Vries"))[("trajecten", "actief")] == 2
     assert not PaneelTelling.objects.exists()

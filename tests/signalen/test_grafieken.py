@@ -6,7 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from kandidaten.charts import Staaf, klantprofiel_figuur, ladder_figuur, staafdiagram
-from kandidaten.selectors.overzicht import LADDER_LABELS, ONBEKEND, verdelingen
+from kandidaten.selectors.overzicht import verdelingen
+from kandidaten.weergave import LADDERS
 from tests.factories import gemeente, make_kandidaat
 
 
@@ -25,12 +26,14 @@ def test_the_distribution_counts_clients_in_the_source_per_gemeente(kandidaten, 
     assert list(per_gemeente) == ["Apeldoorn", "Epe"]
     epe = per_gemeente["Epe"]
     assert epe.totaal == 3
-    assert epe.klantprofiel_rijen() == [("J", "Ja", 2), ("N", "Nee", 0), ("L", "Leeg", 0), ("O", "Onvolledig", 1)]
-    ladder = dict(epe.ladder_rijen())
+    assert epe.klantprofiel_rijen() == [("J", 2), ("N", 0), ("L", 0), ("O", 1)]
+    ladder = {ladder.opgeslagen: aantal for ladder, aantal in epe.ladder_rijen()}
     assert ladder["04 met groeipotentieel"] == 1
     assert ladder["06"] == 1
-    assert ladder[ONBEKEND] == 1
-    assert [label for label, _ in epe.ladder_rijen()] == LADDER_LABELS + [ONBEKEND]
+    assert ladder[""] == 1
+    labels = [ladder.label for ladder, _ in epe.ladder_rijen()]
+    assert labels == [ladder.label for ladder in LADDERS] + ["Onbekend"]
+    assert labels[6] == "4 Onbetaald werk, met groeipotentieel"
 
 
 @pytest.mark.django_db
@@ -54,18 +57,20 @@ def test_each_ladder_bar_links_with_the_stored_label_and_unknown_as_onbekend(kan
     epe = next(v for v in verdelingen(teamleider) if v.gemeente == "Epe")
     figuur = ladder_figuur(epe)
     queries = [parse_qs(urlsplit(staaf.href).query) for staaf in figuur.staven]
-    assert queries[LADDER_LABELS.index("04 met groeipotentieel")]["ladder"] == ["04 met groeipotentieel"]
+    assert queries[6]["ladder"] == ["04 met groeipotentieel"]
+    assert figuur.staven[6].label == "4 Onbetaald werk, met groeipotentieel"
+    assert figuur.staven[6].tekst == "4 met groeipotentieel"  # beside the bar: only a few characters fit
     assert queries[-1]["ladder"] == ["onbekend"]
     assert "ladder=04+met+groeipotentieel" in figuur.staven[6].href
 
 
 def test_a_chart_has_a_text_alternative_listing_every_number_and_named_links():
-    svg = staafdiagram("test", "Titel <b>", [Staaf("J Ja", 3, "/k/?a=1&b=2"), Staaf("N Nee", 0, "/k/")])
+    svg = staafdiagram("test", "Titel <b>", [Staaf("J – Ja", 3000, "/k/?a=1&b=2"), Staaf("N – Nee", 0, "/k/")])
     assert 'role="group"' in svg
-    assert 'aria-label="J Ja: 3 kandidaten, toon in de kandidatenlijst"' in svg
+    assert 'aria-label="J – Ja: 3.000 kandidaten, toon in de kandidatenlijst"' in svg
     assert 'aria-labelledby="test-titel test-desc"' in svg
     assert '<title id="test-titel">Titel &lt;b&gt;</title>' in svg
-    assert "J Ja: 3 kandidaten; N Nee: 0 kandidaten" in svg
+    assert "J – Ja: 3.000 kandidaten; N – Nee: 0 kandidaten" in svg
     assert 'href="/k/?a=1&amp;b=2"' in svg
     assert "style=" not in svg
 

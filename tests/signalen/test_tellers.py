@@ -4,16 +4,17 @@ import datetime
 
 import pytest
 
+from kandidaten.models import Module
 from kandidaten.selectors.signalen import (
     GROEPEN,
     SYSTEEM,
     Vernauwing,
     add_months,
-    paneel,
+    met_staat,
     signaal_items,
-    signaal_staat,
     tel_groep,
 )
+from kandidaten.services.paneeltellingen import paneel
 from tests.factories import make_kandidaat, make_module, make_plaatsing, make_traject
 
 P = datetime.date(2026, 3, 15)
@@ -251,14 +252,14 @@ def test_the_panel_narrows_by_uitvoerende_begeleider_and_gemeente():
     make_traject(epe, startdatum=P - 5 * DAG, uitvoerende="Alrijde B")
     make_traject(epe, startdatum=P - 5 * DAG, uitvoerende="Alrijde C")
     make_traject(apeldoorn, startdatum=P - 5 * DAG, uitvoerende="Alrijde B")
-    assert tel("trajecten", vernauwing=Vernauwing(uitvoerende="Alrijde B"))["actief"] == 2
+    assert tel("trajecten", vernauwing=Vernauwing(uitvoerende=("Alrijde B",)))["actief"] == 2
     assert tel("trajecten", vernauwing=Vernauwing(begeleider="A. de Vries"))["actief"] == 2
     assert tel("trajecten", vernauwing=Vernauwing(gemeente=apeldoorn.gemeente_id))["actief"] == 1
-    both = Vernauwing(uitvoerende="Alrijde B", gemeente=epe.gemeente_id)
+    both = Vernauwing(uitvoerende=("Alrijde B",), gemeente=epe.gemeente_id)
     assert tel("trajecten", vernauwing=both)["actief"] == 1
 
 
-# --- signaal_staat: the same definition for one item ----------------------------------------------
+# --- met_staat: each item's state, by the counters' own conditions ----------------------------------
 
 
 @pytest.mark.django_db
@@ -273,9 +274,11 @@ def test_the_panel_narrows_by_uitvoerende_begeleider_and_gemeente():
         (P - 5 * DAG, P - DAG, ""),  # ended: no signal
     ],
 )
-def test_signaal_staat_agrees_with_the_counters(signaal, einde, staat):
+def test_the_state_of_an_item_agrees_with_the_counters(signaal, einde, staat):
     item = make_module(make_kandidaat(), startdatum=P - 40 * DAG, signaaldatum=signaal, einddatum=einde)
-    assert signaal_staat(item, P) == staat
+    annotated = met_staat(Module.objects.filter(pk=item.pk), P).get()
+    assert annotated.signaal == staat
+    assert annotated.is_actief == (einde is None)
     verstreken = signaal_items(SYSTEEM, "modules", "signaal_verstreken", P).filter(pk=item.pk).exists()
     binnen = signaal_items(SYSTEEM, "modules", "signaal_binnen_4wkn", P).filter(pk=item.pk).exists()
     assert (staat == "verstreken", staat == "binnen 4 weken") == (verstreken, binnen)

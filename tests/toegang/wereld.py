@@ -20,6 +20,7 @@ from django_tasks_db.models import DBTaskResult
 from kandidaten.importing import errors_path
 from kandidaten.models import (
     Abonnement,
+    BewaardeLijst,
     Arbeidsmarktregio,
     AuditEvent,
     Doelgroep,
@@ -47,6 +48,7 @@ PARAMETERS = {
     "kandidaten:detail": lambda w: {"pk": w.objecten[Kandidaat].pk},
     "imports:*": lambda w: {"uuid": w.objecten[Import].uuid},
     "signalen:lijst": lambda w: {"groep": "trajecten", "teller": "actief"},
+    "lijsten:verwijderen": lambda w: {"pk": w.objecten[BewaardeLijst].pk},
     "abonnementen:open_signaal": lambda w: {"groep": "trajecten", "teller": "actief"},
     "abonnementen:afmelden*": lambda w: {"token": afmeldtoken(
         Abonnement.objects.get_or_create(gebruiker=w.objecten[Gebruiker])[0])},
@@ -163,6 +165,9 @@ def bouw_wereld():
         AuditEvent: AuditEvent.record(gebruikers["medewerker own"], AuditEvent.Actie.KANDIDAAT_BEKEKEN,
                                       f"Kandidaat {kandidaat.pers_nr}", gemeenten=[eigen]),
         Gebruiker: make_user("collega.eigen", MEDEWERKER, gemeenten=[EIGEN]),
+        BewaardeLijst: BewaardeLijst.objects.create(
+            gebruiker=gebruikers["medewerker own"], naam="Profiel nodig Epe", pad="/kandidaten/",
+            query="profiel_nodig=ja"),
         Gemeente: eigen,
         GemeenteAlias: GemeenteAlias.objects.create(gemeente=eigen, alias="Epe (Gld)"),
         Arbeidsmarktregio: eigen.regio,
