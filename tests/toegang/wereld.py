@@ -20,9 +20,9 @@ from django_tasks_db.models import DBTaskResult
 from kandidaten.importing import errors_path
 from kandidaten.models import (
     Abonnement,
-    BewaardeLijst,
     Arbeidsmarktregio,
     AuditEvent,
+    BewaardeLijst,
     Doelgroep,
     DoelgroepregisterTotaal,
     Gebruiker,
