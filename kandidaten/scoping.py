@@ -99,11 +99,20 @@ def auditregels_voor(user, queryset=None):
     return queryset.filter(pk__in=betreft)
 
 
+def gemeente_veld(model):
+    """The lookup of a client's (or an item's client's) gemeente on `model`; None for other models."""
+    if model is Kandidaat:
+        return "gemeente_id"
+    return "kandidaat__gemeente_id" if model in ITEM_MODELS.values() else None
+
+
 def gemeenten_van(queryset):
     """The pks of the gemeenten of a queryset of clients or of their items: whom an export concerns."""
+    veld = gemeente_veld(queryset.model)
+    if veld is None:
+        return set()
     if queryset.query.is_sliced:  # the first n rows (a sliced query cannot be reordered): those rows' gemeenten
         queryset = queryset.model.objects.filter(pk__in=queryset.values("pk"))
-    veld = "gemeente_id" if queryset.model is Kandidaat else "kandidaat__gemeente_id"
     return set(queryset.order_by().values_list(veld, flat=True).distinct())
 
 

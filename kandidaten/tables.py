@@ -145,24 +145,20 @@ def _detail_url(kandidaat):
 # The export has every column, whatever the screen shows, through the same display of each value.
 EXPORT_COLUMNS = [
     ExportColumn("Bet. gemeente", "gemeente__naam", 18),
-    ExportColumn("Pers. nr.", lambda row: weergave.pers_nr(row["pers_nr"]), 12),
+    ExportColumn("Pers. nr.", "pers_nr", 12, toon=weergave.pers_nr),
     ExportColumn("Naam", "naam", 28),
     ExportColumn("Doelgroep", "doelgroep", 14),
-    ExportColumn("DGR", lambda row: weergave.ja_nee(row["dgr"]), 6),
-    ExportColumn("Sonar - Banenafspraken", lambda row: weergave.ja_nee(row["banenafspraak"]), 10),
-    ExportColumn("Sonar - Status", lambda row: weergave.sonar_status(row["sonar_status"]), 12),
-    ExportColumn("Sonar - Klantprofiel", lambda row: weergave.klantprofiel(row["klantprofiel"]), 14),
-    ExportColumn("Sonar - Participatieladder", lambda row: weergave.Ladder.van(row["participatieladder"]).label, 40),
+    ExportColumn("DGR", "dgr", 6, toon=weergave.ja_nee),
+    ExportColumn("Sonar - Banenafspraken", "banenafspraak", 10, toon=weergave.ja_nee),
+    ExportColumn("Sonar - Status", "sonar_status", 12, toon=weergave.sonar_status),
+    ExportColumn("Sonar - Klantprofiel", "klantprofiel", 14, toon=weergave.klantprofiel),
+    ExportColumn("Sonar - Participatieladder", "participatieladder", 40, toon=weergave.ladder),
     ExportColumn("Sonar - DV Laatste Soort", "dv_laatste_soort", 22),
     ExportColumn("Begeleider Compas", "begeleider", 22),
-    ExportColumn("Klant van", lambda row: weergave.klant_van(row["klant_van"]), 10),
-    ExportColumn("Telt mee in Sonar", lambda row: weergave.ja_nee(row["telt_in_sonar"]), 10),
-    ExportColumn("Profiel nodig", lambda row: weergave.ja_nee(row["profiel_nodig"]), 10),
+    ExportColumn("Klant van", "klant_van", 10, toon=weergave.klant_van),
+    ExportColumn("Telt mee in Sonar", "telt_in_sonar", 10, toon=weergave.ja_nee),
+    ExportColumn("Profiel nodig", "profiel_nodig", 10, toon=weergave.ja_nee),
     ExportColumn("Profiel nodig sinds", "nodig_sinds", 12),
-    ExportColumn("In bron", lambda row: weergave.ja_nee(row["in_bron"]), 8),
+    ExportColumn("In bron", "in_bron", 8, toon=weergave.ja_nee),
 ]
-EXPORT_FIELDS = [
-    "gemeente__naam", "pers_nr", "naam", "doelgroep", "dgr", "banenafspraak", "sonar_status", "klantprofiel",
-    "participatieladder", "dv_laatste_soort", "begeleider", "klant_van", "telt_in_sonar", "profiel_nodig",
-    "nodig_sinds", "in_bron",
-]
+EXPORT_FIELDS = [column.accessor for column in EXPORT_COLUMNS]

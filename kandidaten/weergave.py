@@ -16,6 +16,7 @@ written the same way everywhere. Choices (docs/kandidaten.md, "Een weergave per 
 
 import datetime
 import functools
+import itertools
 from dataclasses import dataclass
 
 from kandidaten.models.kandidaat import LADDER_TREDEN, Klantprofiel, SonarStatus
@@ -58,6 +59,19 @@ def pers_nr(written):
     """The canonical Pers. nr.: all digits -> without leading zeros; anything else as written."""
     text = (written or "").strip()
     return (text.lstrip("0") or "0") if text.isdigit() else text
+
+
+def _pers_nrs(written):
+    """pers_nr() of a whole column at once when every value is plain digits (the usual export): the zeros
+    dropped in one pass. None for any other column, which then goes value by value. (An export's hot spot:
+    every client has a Pers. nr. of its own, so remembering them saves nothing.)"""
+    if "" in written or None in written or not "".join(written).isdigit():
+        return None
+    kaal = list(map(str.lstrip, written, itertools.repeat("0")))
+    return [nummer or "0" for nummer in kaal] if "" in kaal else kaal
+
+
+pers_nr.kolom = _pers_nrs
 
 
 def datum(value):
@@ -123,6 +137,11 @@ class Ladder:
     def waarde(self):
         """The value in the list's URL and filter (`ladder=...`)."""
         return self.opgeslagen or ONBEKEND_WAARDE
+
+
+def ladder(stored):
+    """A stored participatieladder as every screen and export writes it (`Ladder.label`)."""
+    return Ladder.van(stored).label
 
 
 def _bekende_ladders():

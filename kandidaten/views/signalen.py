@@ -157,7 +157,7 @@ def _volgorde(velden, aflopend):
 
 def _kolommen(groep):
     kolommen = [
-        ExportColumn("Pers. nr.", lambda row: weergave.pers_nr(row["klant_pers_nr"]), 12),
+        ExportColumn("Pers. nr.", "klant_pers_nr", 12, toon=weergave.pers_nr),
         ExportColumn("Naam", "klant_naam", 28),
         ExportColumn("Bet. gemeente", "klant_gemeente", 18),
         ExportColumn("Begeleider", "klant_begeleider", 24),
