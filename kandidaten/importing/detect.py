@@ -18,14 +18,18 @@ class Layout:
 
 
 def match_header(cells, export_type):
-    """Column -> position for the columns of `export_type` found in `cells`; first occurrence wins."""
+    """Column -> position for the columns of `export_type` found in `cells`.
+
+    A column's own header wins over its aliases (an "Indicering" column over a "Klant van" beside it), then
+    the first occurrence.
+    """
     keys = [header_key(cell) for cell in cells]
     positions = {}
     used = set()
     for column in export_type.columns:
-        wanted = column.keys
-        for index, cell_key in enumerate(keys):
-            if cell_key and cell_key in wanted and index not in used:
+        for wanted in ({header_key(column.header)}, column.keys):
+            index = next((i for i, key in enumerate(keys) if key and key in wanted and i not in used), None)
+            if index is not None:
                 positions[column] = index
                 used.add(index)
                 break

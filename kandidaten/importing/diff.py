@@ -37,8 +37,9 @@ KANDIDAAT_SOURCE_FIELDS = (
     "begeleider", "indicering", "beschut_werk",
 )
 KANDIDAAT_DERIVED_FIELDS = ("klant_van", "in_doelgroep_banenafspraak", "telt_in_sonar", "profiel_nodig")
-# Fields whose changes are not worth a line in the preview or history: implied by others.
-_QUIET_FIELDS = {"gemeente_in_bron", "ladder_trede", "ladder_groeipotentieel", "pers_nr"}
+# Fields whose changes are not worth a line in the preview or history: implied by others (a module's traject
+# link by its Traject-ID as exported, shown instead: the preview shows business keys, never database ids).
+_QUIET_FIELDS = {"gemeente_in_bron", "ladder_trede", "ladder_groeipotentieel", "pers_nr", "traject_id"}
 
 
 @dataclass
@@ -49,7 +50,7 @@ class PlannedRow:
     pk: int | None = None  # existing record
     changes: dict = field(default_factory=dict)  # field -> (old, new) for changed rows
     client_key: str = ""  # items: the client's Pers. nr. key
-    traject_key: str = ""  # modules: the traject's key
+    traject_key: str | None = None  # modules with a Traject-ID column: the traject's key ("" for none)
 
 
 class NewRows:
@@ -72,7 +73,7 @@ class NewRows:
                 yield PlannedRow(
                     batch.excel_rows[offset], batch.sleutels[offset], dict(zip(batch.names, values, strict=True)),
                     client_key=batch.client_keys[offset] if batch.client_keys else "",
-                    traject_key=batch.traject_keys[offset] if batch.traject_keys else "",
+                    traject_key=batch.traject_keys[offset] if batch.traject_keys is not None else None,
                 )
 
 
@@ -682,7 +683,7 @@ def _settle(plan, candidates, columns, refused, export_type, context, to_compare
             values = dict(zip(names, (column[offset] for column in columns.values()), strict=True))
             row = PlannedRow(excel_row, sleutel, values, pk=found[0],
                              client_key=client_keys[offset] if client_keys else "",
-                             traject_key=traject_keys[offset] if traject_keys else "")
+                             traject_key=traject_keys[offset] if traject_keys is not None else None)
             to_compare.append((row, found))
     if new_offsets:
         picked = None if len(new_offsets) == len(candidates) else new_offsets
@@ -724,8 +725,8 @@ def _finish_columns(columns, sleutels, export_type, context, plan):
             problems[offset] = ("Pers. nr.", client_key, "onbekende Pers. nr.; importeer eerst de kandidaten")
     columns["sleutel"] = sleutels
     traject_keys = None
-    if export_type.name == "modules":
-        traject_keys = [pers_nr_sleutel(ref) if ref else "" for ref in columns.get("traject_ref") or [None] * count]
+    if "traject_ref" in columns:  # modules; without the column every stored link stays as it is
+        traject_keys = [pers_nr_sleutel(ref) if ref else "" for ref in columns["traject_ref"]]
         known, in_file = context.trajecten, context.trajecten_in_file
         plan.unknown_trajecten += sum(
             1 for offset, key in enumerate(traject_keys)
@@ -744,7 +745,7 @@ def reference_columns(export_type, context, client_keys, traject_keys):
     references = {}
     if export_type.is_item:
         references["kandidaat_id"] = list(map(context.clients.get, client_keys))
-    if export_type.name == "modules":
+    if traject_keys is not None:
         trajecten = context.trajecten
         references["traject_id"] = [trajecten.get(key) if key else None for key in traject_keys]
     return references
@@ -752,7 +753,8 @@ def reference_columns(export_type, context, client_keys, traject_keys):
 
 def resolve_references(row, export_type, context):
     """reference_columns() for one planned row, into its values."""
-    for name, ids in reference_columns(export_type, context, [row.client_key], [row.traject_key]).items():
+    traject_keys = None if row.traject_key is None else [row.traject_key]
+    for name, ids in reference_columns(export_type, context, [row.client_key], traject_keys).items():
         row.values[name] = ids[0]
 
 
