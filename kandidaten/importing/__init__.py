@@ -19,6 +19,7 @@ from django.utils import timezone
 from kandidaten.models import Datastand, Import, KandidaatWijziging
 from kandidaten.services import transparantie
 
+from . import origin
 from .apply import (
     apply_plan,
     drop_indexes_for_bulk,
@@ -29,6 +30,7 @@ from .apply import (
 )
 from .detect import detect
 from .diff import Context, SheetPlan, plan_sheet
+from .errorbook import LEAD_COLUMNS
 from .errors import UnreadableFile
 from .read import read_file
 from .types import TYPES
@@ -142,7 +144,7 @@ def _import_file(
         return _finish(record, "refused", f"{name} kan niet worden geopend ({problem.strerror}).", 2)
 
     try:
-        layouts, ignored = _detect_sheets(raw_sheets, export_type)  # parses each sheet
+        layouts, ignored = _detect_sheets(raw_sheets, export_type, name)  # parses each sheet
     except UnreadableFile as problem:
         return _finish(record, "refused", str(problem), 2)
     if not layouts:
@@ -269,10 +271,17 @@ def _changes(summaries):
     return sum(s.get("new", 0) + s.get("changed", 0) + s.get("gone", 0) for s in summaries)
 
 
-def _detect_sheets(raw_sheets, export_type):
+def _detect_sheets(raw_sheets, export_type, name):
     layouts, ignored, types_seen = [], [], {}
     for raw in raw_sheets:
-        layout = detect(raw.head(), export_type)
+        head = raw.head()
+        corrections = origin.is_errorbook(raw.mark, head)
+        if corrections:
+            raw.skip_columns = len(LEAD_COLUMNS)
+            head = raw.head()
+        layout = detect(head, export_type)
+        if not corrections and origin.is_our_export(raw.mark, layout):
+            raise UnreadableFile(origin.REFUSAL.format(name=name))
         if len(raw_sheets) > 1:
             raw.release()  # parsed again when planned: only one sheet in memory at a time
         if layout is None:
@@ -288,6 +297,7 @@ def _detect_sheets(raw_sheets, export_type):
             ignored.append(plan)
             continue
         types_seen.setdefault(layout.export_type.name, raw.name)
+        layout.partial = corrections
         layouts.append((raw, layout))
     order = list(TYPES)
     layouts.sort(key=lambda pair: order.index(pair[1].export_type.name))

@@ -15,6 +15,7 @@ class Layout:
     unknown_columns: list = field(default_factory=list)
     missing_required: list = field(default_factory=list)
     header_cells: list = field(default_factory=list)
+    partial: bool = False  # the sheet holds some rows only (an error workbook): nothing goes "gone"
 
 
 def match_header(cells, export_type):

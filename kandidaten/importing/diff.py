@@ -23,6 +23,7 @@ from kandidaten.models.kandidaat import derive_flags, derive_klant_van
 
 from . import normalise as n
 from .errors import CellError, RowError
+from .origin import ERRORBOOK_WARNING
 
 NORMALISE_VERSION = "2"
 MAX_ERRORS_KEPT = 200
@@ -631,6 +632,9 @@ def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
     plan.existing_in_source, plan.gone = existing.in_source(
         None if export_type.is_item else gemeenten_in_file, seen_keys
     )
+    if layout.partial:
+        plan.gone = []
+        plan.warnings.append(ERRORBOOK_WARNING)
     if plan.unknown_trajecten:
         plan.warnings.append(
             f"{plan.unknown_trajecten} modules verwijzen naar een onbekend Traject-ID (geïmporteerd zonder traject)."

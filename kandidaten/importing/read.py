@@ -16,12 +16,15 @@ import contextlib
 import csv
 import io
 import itertools
+import operator
 import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+
+from kandidaten.exporting import MARK_PROPERTY
 
 from .errors import UnreadableFile
 
@@ -44,6 +47,8 @@ class RawSheet:
     rows_list: list | None = None  # CSV: all rows
     loader: object = None  # xlsx: () -> CalamineSheet
     scans: object = None  # xlsx: the _SheetScans of its workbook
+    mark: str = ""  # xlsx: this app's mark on the workbook, if any (importing.origin)
+    skip_columns: int = 0  # columns in front that are not the export's (an error workbook's own)
     _sheet: object = None
 
     @property
@@ -54,7 +59,10 @@ class RawSheet:
     @property
     def formulas_without_value(self):
         """(row_index, col_index), 0-based, of formula cells without a cached value."""
-        return self.scans.of(self.name)[1] if self.scans else set()
+        if not self.scans:
+            return set()
+        skip = self.skip_columns
+        return {(row, col - skip) for row, col in self.scans.of(self.name)[1] if col >= skip}
 
     def _calamine(self):
         if self._sheet is None:
@@ -66,6 +74,11 @@ class RawSheet:
 
     def iter_rows(self):
         """Every row from row 1, as lists of cell values (None or "" for empty cells)."""
+        if self.skip_columns:
+            return map(operator.itemgetter(slice(self.skip_columns, None)), self._all_rows())
+        return self._all_rows()
+
+    def _all_rows(self):
         if self.rows_list is not None:
             return iter(self.rows_list)
         sheet = self._calamine()
@@ -248,6 +261,7 @@ def _read_xlsx(path, name):
         with zipfile.ZipFile(path) as archive:
             _check_zip(archive, name)
             members = _sheet_members(archive)
+            mark = _mark(archive)
 
     # The XML scan (last row, formulas without a value: 0.3-0.4 s for 200k rows) runs on another thread while
     # calamine parses here without the GIL. Not the other way round: calamine's memory then belongs to this
@@ -268,7 +282,21 @@ def _read_xlsx(path, name):
 
         return load
 
-    return [RawSheet(sheet_name, loader=loader(sheet_name), scans=scans) for sheet_name in sheet_names]
+    return [RawSheet(sheet_name, loader=loader(sheet_name), scans=scans, mark=mark) for sheet_name in sheet_names]
+
+
+_MARK = re.compile(
+    rb'<property\b[^>]*\bname="' + re.escape(MARK_PROPERTY.encode()) + rb'"[^>]*>\s*<(?:\w+:)?lpwstr>([^<]{0,40})<'
+)
+
+
+def _mark(archive):
+    """This app's mark in the workbook's custom document properties (exporting.mark_workbook), or ""."""
+    info = archive.NameToInfo.get("docProps/custom.xml")
+    if info is None or info.file_size > 1024 * 1024:
+        return ""
+    found = _MARK.search(archive.read(info))
+    return found.group(1).decode("utf-8", "replace").strip() if found else ""
 
 
 class _SheetScans:
