@@ -174,7 +174,8 @@ def _import_file(
         summaries += [plan.summary() for plan in ignored]
         record.data_versie = version
         _store_errors(record, plans)
-        problem = _problems(summaries, skip_invalid=True, confirm_mass_gone=True)
+        # Exit code 1 when applying it as asked would be refused (mass "gone" unless --confirm-gone).
+        problem = _problems(summaries, skip_invalid=True, confirm_mass_gone=confirm_mass_gone)
         message = _preview_message(summaries) + note
         exit_code = 1 if any(summary["errors"] for summary in summaries) or problem else 0
         return _finish(record, "dry-run", message, exit_code, summaries, status=Import.Status.VOORBEELD)
@@ -345,14 +346,18 @@ def _problems(summaries, *, skip_invalid, confirm_mass_gone):
         if not confirm_mass_gone:
             return (
                 f"Geweigerd: blad '{s['sheet']}' zou {s['gone']} van de {s['existing']} {TYPES[s['type']].label} "
-                "als 'niet meer in de bron' markeren (meer dan de helft). Klopt dat, bevestig het dan uitdrukkelijk."
+                "als 'niet meer in de bron' markeren (meer dan 10%): is het bestand wel compleet? Klopt het, "
+                f"bevestig dan het aantal ({s['gone']}), op de opdrachtregel met --confirm-gone."
             )
     return ""
 
 
 def mass_gone(summaries):
-    """The sheets whose snapshot would mark more than half of the existing records as gone."""
-    return [s for s in summaries if s["type"] and s.get("existing") and s["gone"] * 2 > s["existing"]]
+    """The sheets whose snapshot would mark more than 10% of their type's records in scope as gone.
+
+    They need a typed confirmation: the web asks for the total of `gone` over these sheets, then passes
+    `confirm_mass_gone=True`; the command line passes it for --confirm-gone."""
+    return [s for s in summaries if s["type"] and s.get("gone_confirm")]
 
 
 def _counts_sentence(summaries):

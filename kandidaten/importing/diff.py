@@ -112,6 +112,7 @@ class SheetPlan:
     new_flushed: int = 0  # new rows already handed to the sink
     # kandidaten: the gemeenten whose clients this sheet speaks for (in the file, or left by a moved client)
     gemeenten: set = field(default_factory=set)
+    gone_sample: list = field(default_factory=list)  # who would go, by business key: see gone_sample()
 
     def release(self):
         """Drop the planned rows once applied (or summarised); keep counts and errors."""
@@ -131,6 +132,9 @@ class SheetPlan:
             "unchanged": self.unchanged,
             "gone": len(self.gone),
             "existing": self.existing_in_source,
+            "gone_confirm": needs_gone_confirmation(len(self.gone), self.existing_in_source),
+            "gone_sample": list(self.gone_sample),
+            "gemeenten": sorted(self.gemeenten),
             "errors": self.error_count,
             "error_rows": len(self.error_rows),
             "warnings": list(self.warnings),
@@ -144,6 +148,25 @@ class SheetPlan:
             ],
             "first_errors": [error.as_dict() for error in self.errors[:MAX_ERRORS_KEPT]],
         }
+
+
+GONE_CONFIRM_SAMPLE = 25
+
+
+def needs_gone_confirmation(gone, existing):
+    """More than 10% of a type's records in scope would go: a partial file, until the user confirms the number."""
+    return gone * 10 > existing
+
+
+def gone_sample(export_type, gone_pks):
+    """Up to 25 of the records that would go, as the user knows them: business key, client's Pers. nr., name."""
+    if not gone_pks:
+        return []
+    model = export_type.model
+    client = "kandidaat__" if export_type.is_item else ""
+    rows = (model.objects.filter(pk__in=gone_pks[:GONE_CONFIRM_SAMPLE]).order_by(export_type.id_field)
+            .values_list(export_type.id_field, f"{client}pers_nr", f"{client}naam"))
+    return [{"sleutel": key, "pers_nr": pers_nr, "naam": naam} for key, pers_nr, naam in rows]
 
 
 def reference_salt():
@@ -211,12 +234,9 @@ class _QuickPass:
     skipped as empty or refused for its key, and the order in which rows are judged does not matter.
     """
 
-    def __init__(self, others_of, key_position, gemeente_position, doelgroep_position, formula_rows, salt,
-                 existing):
+    def __init__(self, others_of, key_position, formula_rows, salt, existing):
         self.others_of = others_of
         self.key_of = operator.itemgetter(key_position)
-        self.gemeente_of = operator.itemgetter(gemeente_position) if gemeente_position is not None else None
-        self.doelgroep_of = operator.itemgetter(doelgroep_position) if doelgroep_position is not None else None
         self.formula_rows = formula_rows
         self.salt = salt
         self.existing = existing
@@ -248,7 +268,7 @@ class _QuickPass:
             sleutels = [sleutel or "0" for sleutel in sleutels]
         return keys, sleutels
 
-    def candidates(self, index, chunk, plan, seen, gemeente_counts, doelgroep_counts):
+    def candidates(self, index, chunk, plan, seen, tally):
         """The chunk's rows that are not unchanged, as the row-by-row path would hand them on; or None."""
         if self.formula_rows and not self.formula_rows.isdisjoint(range(index, index + len(chunk))):
             return None
@@ -263,10 +283,7 @@ class _QuickPass:
         excel_rows = range(index + 1, index + 1 + len(chunk))
         seen.update(zip(sleutels, excel_rows, strict=True))
         plan.rows_read += len(chunk)
-        if self.gemeente_of:
-            gemeente_counts.update(map(self.gemeente_of, chunk))
-        if self.doelgroep_of:
-            doelgroep_counts.update(map(self.doelgroep_of, chunk))
+        tally.rows(chunk)
         hashes = raw_hashes(self.salt, shown, list(map(self.others_of, chunk)))
         changed = list(map(operator.ne, hashes, map(self.stored.get, sleutels)))
         plan.unchanged += changed.count(False)
@@ -277,6 +294,30 @@ class _QuickPass:
             (excel_row, cells, shown_key, sleutel, row_hash, existing.get(sleutel))
             for excel_row, cells, shown_key, sleutel, row_hash in candidates
         ]
+
+
+class _Tally:
+    """What every row read adds, changed or not: its raw gemeente and doelgroep cells (for the warnings and the
+    gemeenten a kandidaten file speaks for) and an item's raw Pers. nr. (the clients an item file speaks for)."""
+
+    def __init__(self, layout):
+        self.gemeenten = collections.Counter()
+        self.doelgroepen = collections.Counter()
+        self.clients = set()
+        wanted = {"gemeente": self.gemeenten, "doelgroep": self.doelgroepen}
+        if layout.export_type.is_item:
+            wanted["pers_nr"] = self.clients
+        self._columns = [(tally.update, operator.itemgetter(position))
+                         for column, position in layout.positions.items() if (tally := wanted.get(column.field))
+                         is not None]
+
+    def rows(self, rows):
+        for add, cell_of in self._columns:
+            add(map(cell_of, rows))
+
+    def row(self, cells):
+        for add, cell_of in self._columns:
+            add((cell_of(cells),))
 
 
 class Existing:
@@ -293,7 +334,12 @@ class Existing:
     def __init__(self, export_type):
         self.table = connection.ops.quote_name(export_type.model._meta.db_table)
         self.key_column = "sleutel" if export_type.is_item else "pers_nr_sleutel"
-        self.gemeente_column = "NULL" if export_type.is_item else "gemeente_id"
+        # What "gone" is scoped by: the gemeente of the client (an item's through its client).
+        if export_type.is_item:
+            clients = connection.ops.quote_name(Kandidaat._meta.db_table)
+            self.gemeente_column = f"(SELECT gemeente_id FROM {clients} WHERE {clients}.id = kandidaat_id)"
+        else:
+            self.gemeente_column = "gemeente_id"
         self.stored_hashes = self._hashes_in_source(export_type.model)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {self.table}")
@@ -350,27 +396,30 @@ class Existing:
         return self.details.get(sleutel)
 
     def in_source(self, gemeenten, seen_keys):
-        """(number of records in the source within `gemeenten` (None: all), sorted pks of those not seen)."""
+        """(number of records in the source within `gemeenten`, sorted pks of those not seen).
+
+        `gemeenten`: the gemeenten a file speaks for; records of other gemeenten never go gone."""
         unseen = self.stored_hashes.keys() - seen_keys
         self.read(unseen)
-        gone = sorted(found[0] for found in map(self.get, unseen) if gemeenten is None or found[3] in gemeenten)
-        if gemeenten is None:
-            return len(self.stored_hashes), gone
+        gone = sorted(found[0] for found in map(self.get, unseen) if found[3] in gemeenten)
         if not gemeenten:
             return 0, gone
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT COUNT(*) FROM {self.table} WHERE in_bron AND gemeente_id IN "
+                f"SELECT COUNT(*) FROM {self.table} WHERE in_bron AND {self.gemeente_column} IN "
                 f"({', '.join(['%s'] * len(gemeenten))})", list(gemeenten),
             )
             return cursor.fetchone()[0], gone
 
 
-def _keys_of(model, key_column):
+def _keys_of(model, key_column, *columns):
+    """{key: id} of every record of `model`; with `columns`, {key: (id, *columns)}."""
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {key_column}, id FROM {table}")
-        return dict(cursor.fetchall())
+        cursor.execute(f"SELECT {key_column}, {', '.join(('id', *columns))} FROM {table}")
+        if not columns:
+            return dict(cursor.fetchall())
+        return {row[0]: row[1:] for row in cursor.fetchall()}
 
 
 class Context:
@@ -382,8 +431,10 @@ class Context:
         self.gemeenten = n.GemeenteResolver()
         self.doelgroep_klant_van = dict(Doelgroep.objects.values_list("sleutel", "klant_van"))
         self._clients = None
+        self._client_gemeenten = None
         self._trajecten = None
         self.clients_in_file = set()
+        self.gemeenten_in_file = {}  # key of a client the file brings -> its gemeente id
         self.trajecten_in_file = set()
         self.derived = {}  # the derived flags per distinct combination of their inputs
         self.dropped_indexes = {}  # type name -> CREATE INDEX statements to re-run after its bulk insert
@@ -391,8 +442,18 @@ class Context:
     @property
     def clients(self):
         if self._clients is None:
-            self._clients = _keys_of(Kandidaat, "pers_nr_sleutel")
+            stored = _keys_of(Kandidaat, "pers_nr_sleutel", "gemeente_id")
+            self._clients = {key: found[0] for key, found in stored.items()}
+            self._client_gemeenten = {key: found[1] for key, found in stored.items()}
         return self._clients
+
+    def client_gemeente(self, client_key):
+        """The gemeente id of a client, as this file leaves it (None for an unknown client)."""
+        if client_key in self.gemeenten_in_file:
+            return self.gemeenten_in_file[client_key]
+        if self._client_gemeenten is None:
+            self.clients  # noqa: B018 - reads both maps
+        return self._client_gemeenten.get(client_key)
 
     @property
     def trajecten(self):
@@ -403,6 +464,7 @@ class Context:
     def forget_keys(self):
         """After applying a sheet, re-read keys so items find the clients just inserted."""
         self._clients = None
+        self._client_gemeenten = None
         self._trajecten = None
 
 
@@ -491,9 +553,6 @@ def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
     present = [column for column, position in zip(columns, positions, strict=True) if position is not None]
     key_index = next(i for i, column in enumerate(columns) if column.field == export_type.id_field)
     key_position = positions[key_index]
-    gemeente_position = layout.positions.get(columns[0]) if not export_type.is_item else None
-    doelgroep_column = next((c for c in columns if c.field == "doelgroep"), None)
-    doelgroep_position = layout.positions.get(doelgroep_column) if doelgroep_column else None
     required_positions = {
         layout.positions[column]: column for column in columns if column.required and column in layout.positions
     }
@@ -504,8 +563,7 @@ def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
     header = layout.header_cells
     header_names = {position: str(header[position]).strip() for position in range(len(header))}
     seen = {}
-    gemeente_counts = collections.Counter()
-    doelgroep_counts = collections.Counter()
+    tally = _Tally(layout)
     width = len(header)
     formulas = raw_sheet.formulas_without_value
     to_compare = []
@@ -530,7 +588,7 @@ def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
         lambda cells, _p=other_positions[0]: (cells[_p],))
     formula_rows = {row for row, col in formulas if col in required_positions}
 
-    quick = _QuickPass(others_of, key_position, gemeente_position, doelgroep_position, formula_rows, salt, existing)
+    quick = _QuickPass(others_of, key_position, formula_rows, salt, existing)
     rows = raw_sheet.iter_rows()
     first_index = layout.header_row + 1
     rows_seen = len(list(itertools.islice(rows, first_index)))
@@ -541,7 +599,7 @@ def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
             chunk = [cells if len(cells) >= width else list(cells) + [None] * (width - len(cells)) for cells in chunk]
         # Most rows of a weekly re-import are unchanged: the quick pass settles them a chunk at a time and
         # hands over the rest; a chunk it cannot judge exactly the same way goes row by row below.
-        candidates = quick.candidates(index, chunk, plan, seen, gemeente_counts, doelgroep_counts)
+        candidates = quick.candidates(index, chunk, plan, seen, tally)
         if candidates is None:
             candidates = []
             for excel_row, cells in enumerate(chunk, start=index + 1):
@@ -577,11 +635,7 @@ def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
                                f"dubbel: dit nummer staat ook in rij {first}")
                     continue
                 seen[sleutel] = excel_row
-
-                if gemeente_position is not None:
-                    gemeente_counts[cells[gemeente_position]] += 1
-                if doelgroep_position is not None:
-                    doelgroep_counts[cells[doelgroep_position]] += 1
+                tally.row(cells)
 
                 row_hash = raw_hash(salt, shown_key, others_of(cells))
                 found = existing.get(sleutel)
@@ -624,17 +678,19 @@ def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
     # Rows with an error still name a record that is in the source: it must not be marked gone.
     seen_keys = seen.keys()
     _compare_changed(plan, export_type, to_compare, context)
-    gemeenten_in_file = _gemeente_warnings(plan, gemeente_counts, context)
-    if not export_type.is_item:
+    if export_type.is_item:
+        gemeenten_in_file = {context.client_gemeente(pers_nr_sleutel(cell)) for cell in tally.clients} - {None}
+        plan.gemeenten = set(gemeenten_in_file)
+    else:
+        gemeenten_in_file = _gemeente_warnings(plan, tally.gemeenten, context)
         plan.gemeenten = gemeenten_in_file | {row.changes["gemeente_id"][0] for row in plan.changed
                                               if "gemeente_id" in row.changes}
-    _doelgroep_warnings(plan, doelgroep_counts, context, present)
-    plan.existing_in_source, plan.gone = existing.in_source(
-        None if export_type.is_item else gemeenten_in_file, seen_keys
-    )
+    _doelgroep_warnings(plan, tally.doelgroepen, context, present)
+    plan.existing_in_source, plan.gone = existing.in_source(gemeenten_in_file, seen_keys)
     if layout.partial:
         plan.gone = []
         plan.warnings.append(ERRORBOOK_WARNING)
+    plan.gone_sample = gone_sample(export_type, plan.gone)
     if plan.unknown_trajecten:
         plan.warnings.append(
             f"{plan.unknown_trajecten} modules verwijzen naar een onbekend Traject-ID (geïmporteerd zonder traject)."
@@ -679,6 +735,11 @@ def _settle(plan, candidates, columns, refused, export_type, context, to_compare
     new_offsets = [offset for offset, found in enumerate(found_of) if found is None and offset not in problems]
     stored_offsets = [offset for offset, found in enumerate(found_of) if found is not None and offset not in problems]
     in_file.update(sleutel for offset, sleutel in enumerate(sleutels) if offset not in problems)
+    if "gemeente_id" in columns:  # kandidaten: where the file puts its clients, for the items after them
+        context.gemeenten_in_file.update(
+            (sleutel, gemeente_id) for offset, (sleutel, gemeente_id) in enumerate(zip(sleutels, columns["gemeente_id"],
+                                                                                     strict=True))
+            if offset not in problems)
 
     if stored_offsets:
         names = tuple(columns)
@@ -797,8 +858,24 @@ def _compare_changed(plan, export_type, to_compare, context):
             row.changes = changes
             plan.changed.append(row)
             for name, (old_value, new_value) in changes.items():
-                if name not in _QUIET_FIELDS and name not in ("profiel_nodig_sinds", "kandidaat_id"):
+                if name == "kandidaat_id":  # named by Pers. nr. below, all at once
+                    plan.field_changes[(name, old_value, new_value)] += 1
+                elif name not in _QUIET_FIELDS and name != "profiel_nodig_sinds":
                     plan.field_changes[(label(name), display(name, old_value), display(name, new_value))] += 1
+    _name_moved_items(plan)
+
+
+def _name_moved_items(plan):
+    """An item that moved to another client shows as "Pers. nr. 123 → 456", never by database ids."""
+    moves = {key: count for key, count in plan.field_changes.items() if key[0] == "kandidaat_id"}
+    if not moves:
+        return
+    ids = {pk for _name, old, new in moves for pk in (old, new)}
+    pers_nrs = dict(Kandidaat.objects.filter(pk__in=ids).values_list("pk", "pers_nr"))
+    for key, count in moves.items():
+        del plan.field_changes[key]
+        _name, old, new = key
+        plan.field_changes[("Pers. nr.", pers_nrs.get(old, "(leeg)"), pers_nrs.get(new, "(leeg)"))] += count
 
 
 def _stored_fields(export_type):

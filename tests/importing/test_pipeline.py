@@ -76,26 +76,25 @@ def test_field_changes_are_counted_and_stored_as_history(tmp_path):
 
 
 def test_missing_client_is_marked_gone_within_the_files_gemeenten_and_returns(tmp_path):
-    load(kandidaten_xlsx(tmp_path / "a.xlsx", [
-        kandidaat_row("1"), kandidaat_row("2"), kandidaat_row("3"), kandidaat_row("9", gemeente="Heerde"),
-    ]))
-    outcome = load(kandidaten_xlsx(tmp_path / "b.xlsx", [kandidaat_row("1"), kandidaat_row("2")]))
+    epe = [kandidaat_row(str(number)) for number in range(1, 11)]
+    load(kandidaten_xlsx(tmp_path / "a.xlsx", [*epe, kandidaat_row("99", gemeente="Heerde")]))
+    outcome = load(kandidaten_xlsx(tmp_path / "b.xlsx", epe[:9]))
     assert outcome.sheets[0]["gone"] == 1
-    gone = Kandidaat.objects.get(pers_nr_sleutel="3")
+    gone = Kandidaat.objects.get(pers_nr_sleutel="10")
     assert (gone.in_bron, gone.niet_in_bron_sinds) == (False, datetime.date.today())
-    assert Kandidaat.objects.get(pers_nr_sleutel="9").in_bron is True  # Heerde was not in this file
+    assert Kandidaat.objects.get(pers_nr_sleutel="99").in_bron is True  # Heerde was not in this file
     assert KandidaatWijziging.objects.filter(kandidaat=gone, veld="in_bron", nieuw="nee").exists()
-    load(kandidaten_xlsx(tmp_path / "c.xlsx", [kandidaat_row("1"), kandidaat_row("2"), kandidaat_row("3")]))
+    load(kandidaten_xlsx(tmp_path / "c.xlsx", epe))
     gone.refresh_from_db()
     assert (gone.in_bron, gone.niet_in_bron_sinds) == (True, None)
 
 
-def test_snapshot_that_marks_more_than_half_gone_needs_confirmation(tmp_path):
+def test_snapshot_that_marks_more_than_ten_percent_gone_needs_confirmation(tmp_path):
     load(kandidaten_xlsx(tmp_path / "a.xlsx", [kandidaat_row(str(i)) for i in range(1, 11)]))
     path = kandidaten_xlsx(tmp_path / "b.xlsx", [kandidaat_row("1"), kandidaat_row("2")])
     outcome = load(path)
     assert outcome.status == "refused"
-    assert "meer dan de helft" in outcome.message
+    assert "meer dan 10%" in outcome.message
     assert Kandidaat.objects.filter(in_bron=True).count() == 10
     assert load(path, confirm_mass_gone=True).status == "applied"
     assert Kandidaat.objects.filter(in_bron=True).count() == 2
@@ -228,10 +227,10 @@ def test_a_reimport_of_items_writes_new_and_changed_rows_beside_a_refused_one(tm
 
 def test_items_missing_from_a_new_export_are_gone(tmp_path):
     load(kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")]))
-    rows = [["1", f"T{i}", "01-01-2026", "A", None, None] for i in range(4)]
+    rows = [["1", f"T{i}", "01-01-2026", "A", None, None] for i in range(10)]
     load(items_workbook(tmp_path, rows, [], "a.xlsx"))
-    load(items_workbook(tmp_path, rows[:3], [], "b.xlsx"))
-    assert list(Traject.objects.filter(in_bron=False).values_list("traject_id", flat=True)) == ["T3"]
+    load(items_workbook(tmp_path, rows[:9], [], "b.xlsx"))
+    assert list(Traject.objects.filter(in_bron=False).values_list("traject_id", flat=True)) == ["T9"]
 
 
 def test_failure_inside_apply_leaves_every_table_unchanged(tmp_path, monkeypatch):

@@ -127,8 +127,9 @@ def test_quick_pass_settles_unchanged_rows_of_number_and_text_keys(tmp_path):
     ([kandidaat_row("1"), [None] * len(KANDIDAAT_HEADER)], "an empty row"),
 ])
 def test_quick_pass_leaves_a_chunk_it_cannot_judge_to_the_row_by_row_path(rows, reason):
-    quick = diff._QuickPass(lambda cells: tuple(cells), 1, None, None, set(), KEY, diff.Existing(TYPES["kandidaten"]))
-    assert quick.candidates(1, rows, diff.SheetPlan("K", None), {}, {}, {}) is None, reason
+    quick = diff._QuickPass(lambda cells: tuple(cells), 1, set(), KEY, diff.Existing(TYPES["kandidaten"]))
+    tally = diff._Tally(detect([KANDIDAAT_HEADER]))
+    assert quick.candidates(1, rows, diff.SheetPlan("K", None), {}, tally) is None, reason
 
 
 def test_a_reimport_with_a_few_changes_reads_only_their_stored_records(tmp_path):

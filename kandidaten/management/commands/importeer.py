@@ -19,7 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--skip-invalid", action="store_true", help="foute rijen overslaan, de rest importeren")
         parser.add_argument(
             "--confirm-gone", action="store_true",
-            help="toestaan dat meer dan de helft als 'niet meer in de bron' wordt gemarkeerd",
+            help="toestaan dat meer dan 10%% van een soort (binnen de gemeenten van het bestand) als 'niet meer in de "
+                 "bron' wordt gemarkeerd",
         )
         parser.add_argument("--user", help="gebruikersnaam die in de importgeschiedenis komt")
         parser.add_argument("--json", action="store_true", help="één JSON-object per bestand op stdout")
