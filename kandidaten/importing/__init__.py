@@ -33,6 +33,7 @@ from .diff import Context, SheetPlan, plan_sheet
 from .errorbook import LEAD_COLUMNS
 from .errors import UnreadableFile
 from .read import read_file
+from .scope import Scope
 from .types import TYPES
 
 __all__ = ["TYPES", "Outcome", "import_file", "data_version", "errors_path", "mass_gone", "UnreadableFile"]
@@ -156,6 +157,7 @@ def _import_file(
         )
 
     progress = _progress_writer(record)
+    scope = Scope(user)
     earlier = (
         Import.objects.filter(bestand_sha256=record.bestand_sha256, status__in=[
             Import.Status.TOEGEPAST, Import.Status.ONGEWIJZIGD])
@@ -167,7 +169,7 @@ def _import_file(
     if dry_run:
         version = data_version()
         plans, summaries = [], []
-        for plan in _plan_each(layouts, progress):
+        for plan in _plan_each(layouts, progress, scope):
             summaries.append(plan.summary())
             plan.release()
             plans.append(plan)
@@ -195,7 +197,7 @@ def _import_file(
             # Sheet by sheet: plan, apply, forget the rows. A later refusal rolls the earlier sheets back too.
             # Late binding on purpose: once a sheet is refused, later sheets are only checked, not written.
             # Inside the transaction the Import row cannot carry progress (see Import.schrijf_voortgang).
-            for plan in _plan_each(layouts, record.schrijf_voortgang, record,
+            for plan in _plan_each(layouts, record.schrijf_voortgang, scope, record,
                                    writing=lambda: not refusal):  # noqa: B023
                 summary = plan.summary()
                 summaries.append(summary)
@@ -305,13 +307,13 @@ def _detect_sheets(raw_sheets, export_type, name):
     return layouts, ignored
 
 
-def _plan_each(layouts, progress, record=None, writing=lambda: False):
+def _plan_each(layouts, progress, scope, record=None, writing=lambda: False):
     """Yield the plan of each sheet in turn (types in apply order), releasing the sheet after planning.
 
     While `writing()` holds, new rows are inserted in batches during planning (inside the caller's
     transaction), so memory stays flat however big the sheet; otherwise they are only counted.
     """
-    context = Context(timezone.localdate())
+    context = Context(timezone.localdate(), scope)
     done = 0
     for raw, layout in layouts:
         def sheet_progress(rows, _base=done):

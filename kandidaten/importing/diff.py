@@ -24,6 +24,7 @@ from kandidaten.models.kandidaat import derive_flags, derive_klant_van
 from . import normalise as n
 from .errors import CellError, RowError
 from .origin import ERRORBOOK_WARNING
+from .scope import Scope
 
 NORMALISE_VERSION = "2"
 MAX_ERRORS_KEPT = 200
@@ -234,8 +235,9 @@ class _QuickPass:
     skipped as empty or refused for its key, and the order in which rows are judged does not matter.
     """
 
-    def __init__(self, others_of, key_position, formula_rows, salt, existing):
+    def __init__(self, others_of, key_position, formula_rows, salt, existing, in_scope=None):
         self.others_of = others_of
+        self.in_scope = in_scope  # Scope.row_test(): a chunk with a row outside the scope goes row by row
         self.key_of = operator.itemgetter(key_position)
         self.formula_rows = formula_rows
         self.salt = salt
@@ -274,6 +276,8 @@ class _QuickPass:
             return None
         keys = self.keys(chunk)
         if keys is None:
+            return None
+        if self.in_scope is not None and not all(map(self.in_scope, chunk)):
             return None
         shown, sleutels = keys
         distinct = set(sleutels)
@@ -425,8 +429,9 @@ def _keys_of(model, key_column, *columns):
 class Context:
     """What the sheets of one file share: reference data, and keys the file itself brings."""
 
-    def __init__(self, import_date):
+    def __init__(self, import_date, scope=None):
         self.import_date = import_date
+        self.scope = scope or Scope()
         self.salt = reference_salt()
         self.gemeenten = n.GemeenteResolver()
         self.doelgroep_klant_van = dict(Doelgroep.objects.values_list("sleutel", "klant_van"))
@@ -588,7 +593,8 @@ def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
         lambda cells, _p=other_positions[0]: (cells[_p],))
     formula_rows = {row for row, col in formulas if col in required_positions}
 
-    quick = _QuickPass(others_of, key_position, formula_rows, salt, existing)
+    in_scope = context.scope.row_test(layout, context)
+    quick = _QuickPass(others_of, key_position, formula_rows, salt, existing, in_scope)
     rows = raw_sheet.iter_rows()
     first_index = layout.header_row + 1
     rows_seen = len(list(itertools.islice(rows, first_index)))
@@ -639,7 +645,7 @@ def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
 
                 row_hash = raw_hash(salt, shown_key, others_of(cells))
                 found = existing.get(sleutel)
-                if found is not None and found[1] == row_hash and found[2]:
+                if found is not None and found[1] == row_hash and found[2] and (in_scope is None or in_scope(cells)):
                     plan.unchanged += 1
                     continue
                 candidates.append((excel_row, cells, shown_key, sleutel, row_hash, found))
@@ -680,11 +686,12 @@ def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
     _compare_changed(plan, export_type, to_compare, context)
     if export_type.is_item:
         gemeenten_in_file = {context.client_gemeente(pers_nr_sleutel(cell)) for cell in tally.clients} - {None}
-        plan.gemeenten = set(gemeenten_in_file)
     else:
         gemeenten_in_file = _gemeente_warnings(plan, tally.gemeenten, context)
-        plan.gemeenten = gemeenten_in_file | {row.changes["gemeente_id"][0] for row in plan.changed
-                                              if "gemeente_id" in row.changes}
+    # Nothing outside the user's gemeenten is touched, nor goes gone.
+    gemeenten_in_file = context.scope.within(gemeenten_in_file)
+    plan.gemeenten = gemeenten_in_file | {row.changes["gemeente_id"][0] for row in plan.changed
+                                          if "gemeente_id" in row.changes}
     _doelgroep_warnings(plan, tally.doelgroepen, context, present)
     plan.existing_in_source, plan.gone = existing.in_source(gemeenten_in_file, seen_keys)
     if layout.partial:
@@ -726,7 +733,9 @@ def _settle(plan, candidates, columns, refused, export_type, context, to_compare
         candidates = [candidates[offset] for offset in offsets]
         columns = _take(columns, offsets)
     sleutels = [candidate[3] for candidate in candidates]
-    client_keys, traject_keys, problems = _finish_columns(columns, sleutels, export_type, context, plan)
+    stored_gemeenten = [candidate[5][3] if candidate[5] else None for candidate in candidates]
+    client_keys, traject_keys, problems = _finish_columns(columns, sleutels, stored_gemeenten, export_type, context,
+                                                          plan)
     if problems:
         for offset, problem in sorted(problems.items()):
             excel_row, cells = candidates[offset][:2]
@@ -761,11 +770,14 @@ def _settle(plan, candidates, columns, refused, export_type, context, to_compare
         ))
 
 
-def _finish_columns(columns, sleutels, export_type, context, plan):
+def _finish_columns(columns, sleutels, stored_gemeenten, export_type, context, plan):
     """Type-specific completion of a chunk's columns, in place: pseudo-fields, cross-field checks, references.
 
+    `stored_gemeenten`: per row the gemeente of the stored client (an item's: of its stored client), or None.
     Returns (client keys, traject keys, {offset: problem}); the keys are None where the type has none.
     """
+    scope = context.scope
+    problems = {}
     if export_type.name == "kandidaten":
         shown, gemeente_ids, _known = _unzip(columns.pop("gemeente"), 3)
         columns["gemeente_id"] = gemeente_ids
@@ -775,19 +787,25 @@ def _finish_columns(columns, sleutels, export_type, context, plan):
             columns["participatieladder"] = label
             columns["ladder_trede"] = rung
             columns["ladder_groeipotentieel"] = growth
-        return None, None, {}
-    problems = {}
+        scope.refuse(problems, gemeente_ids, "Bet. gemeente", shown, scope.gemeente_message)
+        scope.refuse(problems, stored_gemeenten, "Pers. nr.", columns["pers_nr"], scope.client_message)
+        return None, None, problems
     count = len(sleutels)
     starts = columns.get("startdatum") or [None] * count
     ends = columns.get("einddatum") or [None] * count
     for offset, (start, end) in enumerate(zip(starts, ends, strict=True)):
         if start and end and end < start:
             problems[offset] = ("Einddatum", end.strftime("%d-%m-%Y"), "de einddatum ligt vóór de startdatum")
-    client_keys = list(map(pers_nr_sleutel, columns.pop("pers_nr")))
+    client_shown = columns.pop("pers_nr")
+    client_keys = list(map(pers_nr_sleutel, client_shown))
     known_clients, clients_in_file = context.clients, context.clients_in_file
     for offset, client_key in enumerate(client_keys):
         if offset not in problems and client_key not in known_clients and client_key not in clients_in_file:
             problems[offset] = ("Pers. nr.", client_key, "onbekende Pers. nr.; importeer eerst de kandidaten")
+    if not scope.everything:
+        client_gemeenten = list(map(context.client_gemeente, client_keys))
+        scope.refuse(problems, client_gemeenten, "Pers. nr.", client_shown, scope.client_message)
+        scope.refuse(problems, stored_gemeenten, "Pers. nr.", client_shown, scope.client_message)
     columns["sleutel"] = sleutels
     traject_keys = None
     if "traject_ref" in columns:  # modules; without the column every stored link stays as it is

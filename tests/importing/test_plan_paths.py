@@ -11,6 +11,9 @@ from kandidaten.importing import normalise as n
 from kandidaten.importing.detect import detect
 from kandidaten.importing.errors import CellError
 from kandidaten.importing.read import RawSheet, read_file
+from kandidaten.importing.scope import Scope
+from kandidaten.models import Gebruiker
+from tests.factories import make_user
 
 from .files import KANDIDAAT_HEADER, csv_file, kandidaat_row, kandidaten_xlsx, rewrite_xlsx, xlsx
 
@@ -59,17 +62,19 @@ def sheet_rows(draw):
 
 
 def _stored_state(tmp_path):
-    """Clients 1-6 in the database, 4 of them no longer in the source, 5 and 6 of another gemeente."""
+    """Clients 1-6 in the database, 4 of them no longer in the source, 5 and 6 of another gemeente; a user of Epe."""
     from kandidaten.models import Kandidaat
 
     Kandidaat.objects.all().delete()
+    if not Gebruiker.objects.filter(username="epe").exists():
+        make_user("epe", gemeenten=["Epe"])
     import_file(csv_file(tmp_path / "before.csv", [KANDIDAAT_HEADER, *STORED_ROWS]), original_name="before.csv")
     Kandidaat.objects.filter(pers_nr_sleutel="4").update(in_bron=False)
 
 
-def _plan(rows, *, quick):
+def _plan(rows, *, quick, scope=None):
     raw = RawSheet("Kandidaten", rows_list=[KANDIDAAT_HEADER, *rows])
-    context = diff.Context(datetime.date(2026, 11, 23))
+    context = diff.Context(datetime.date(2026, 11, 23), scope)
     if quick:
         return diff.plan_sheet(raw, detect(raw.head()), context)
     original = diff._QuickPass.candidates
@@ -93,15 +98,18 @@ def _outcome(plan):
         "sheet_errors": plan.sheet_errors,
         "warnings": plan.warnings,
         "field_changes": dict(plan.field_changes),
+        "gemeenten": plan.gemeenten,
+        "gone_sample": plan.gone_sample,
     }
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=sheet_rows(), chunk_rows=st.sampled_from([1, 3, 4, 10_000]))
-def test_quick_pass_plans_every_sheet_as_row_by_row_does(tmp_path, monkeypatch, rows, chunk_rows):
+@given(rows=sheet_rows(), chunk_rows=st.sampled_from([1, 3, 4, 10_000]), user=st.sampled_from([None, "Epe"]))
+def test_quick_pass_plans_every_sheet_as_row_by_row_does(tmp_path, monkeypatch, rows, chunk_rows, user):
     _stored_state(tmp_path)
     monkeypatch.setattr(diff, "CHUNK_ROWS", chunk_rows)
-    assert _outcome(_plan(rows, quick=True)) == _outcome(_plan(rows, quick=False))
+    scope = Scope(Gebruiker.objects.get(username="epe")) if user else None
+    assert _outcome(_plan(rows, quick=True, scope=scope)) == _outcome(_plan(rows, quick=False, scope=scope))
 
 
 def test_quick_pass_settles_unchanged_rows_of_number_and_text_keys(tmp_path):

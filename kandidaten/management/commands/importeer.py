@@ -22,7 +22,10 @@ class Command(BaseCommand):
             help="toestaan dat meer dan 10%% van een soort (binnen de gemeenten van het bestand) als 'niet meer in de "
                  "bron' wordt gemarkeerd",
         )
-        parser.add_argument("--user", help="gebruikersnaam die in de importgeschiedenis komt")
+        parser.add_argument(
+            "--user", help="importeer namens deze gebruiker: alleen kandidaten van diens gemeenten (zonder: het "
+                           "systeem, alle gemeenten)",
+        )
         parser.add_argument("--json", action="store_true", help="één JSON-object per bestand op stdout")
 
     def handle(self, *args, **options):
