@@ -31,9 +31,10 @@ from .apply import (
 from .detect import detect
 from .diff import Context, SheetPlan, plan_sheet
 from .errorbook import LEAD_COLUMNS
-from .errors import UnreadableFile
+from .errors import CellError, UnreadableFile
 from .read import read_file
 from .scope import Scope
+from .stand import FILE, GIVEN, IMPORT_DAY, parse_given, stand_in_title
 from .types import TYPES
 
 __all__ = ["TYPES", "Outcome", "import_file", "data_version", "errors_path", "mass_gone", "UnreadableFile"]
@@ -124,6 +125,7 @@ def _import_file(
     confirm_mass_gone=False,
     import_record=None,
     expected_version=None,
+    stand=None,
 ):
     path = Path(path)
     name = original_name or path.name
@@ -137,6 +139,9 @@ def _import_file(
     )
     if export_type and export_type not in TYPES:
         return _finish(record, "refused", f"Onbekend type '{export_type}': kies uit {', '.join(TYPES)}.", 2)
+    problem = _take_given_stand(record, stand)
+    if problem:
+        return _finish(record, "refused", problem, 2)
     try:
         raw_sheets = read_file(path, name)
     except UnreadableFile as problem:
@@ -148,6 +153,7 @@ def _import_file(
         layouts, ignored = _detect_sheets(raw_sheets, export_type, name)  # parses each sheet
     except UnreadableFile as problem:
         return _finish(record, "refused", str(problem), 2)
+    _take_stand_from_file(record, layouts)
     if not layouts:
         kinds = "; ".join(f"{t.name}: {', '.join(c.header for c in t.required)}" for t in TYPES.values())
         sheets = [plan.summary() for plan in ignored]
@@ -250,6 +256,61 @@ def _import_file(
     return outcome
 
 
+def _set_stand(record, day, source):
+    record.stand = day
+    record.voorbeeld = {**record.voorbeeld, "stand": day.isoformat(), "stand_bron": source}
+
+
+def _take_given_stand(record, given):
+    """The stand given (argument, or already on the record); the import day until the file says otherwise.
+
+    Returns a refusal message for a stand that is no date or lies after the import day, else ""."""
+    today = timezone.localdate()
+    try:
+        given = parse_given(given)
+    except CellError as problem:
+        return f"De opgegeven stand is geen geldige datum ({problem}): gebruik JJJJ-MM-DD."
+    if given is None and record.stand:  # set before (the preview, or whoever made the record) and kept
+        given_before = record.voorbeeld.get("stand") == record.stand.isoformat()
+        _set_stand(record, record.stand, record.voorbeeld.get("stand_bron", GIVEN) if given_before else GIVEN)
+    elif given is not None:
+        _set_stand(record, given, GIVEN)
+    else:
+        _set_stand(record, today, IMPORT_DAY)
+    if record.stand > today:
+        return f"De stand {record.stand:%d-%m-%Y} ligt na vandaag: geef de datum waarop de export de stand beschrijft."
+    return ""
+
+
+def _take_stand_from_file(record, layouts):
+    """A date in the title rows of the first sheet that has one, unless a stand was given."""
+    if record.voorbeeld["stand_bron"] != IMPORT_DAY:
+        return
+    for _raw, layout in layouts:
+        if layout.title_stand:
+            _set_stand(record, layout.title_stand, FILE)
+            return
+
+
+def _stand_warnings(record, summaries):
+    """Warn on a sheet whose stand lies before that of an applied import of the same type and gemeenten."""
+    later = list(Import.objects.filter(status__in=[Import.Status.TOEGEPAST, Import.Status.ONGEWIJZIGD],
+                                       stand__gt=record.stand).exclude(pk=record.pk).order_by("-stand"))
+    for summary in summaries:
+        if not summary["type"]:
+            continue
+        gemeenten = set(summary.get("gemeenten", ()))
+        for other in later:
+            if any(sheet.get("type") == summary["type"] and gemeenten & set(sheet.get("gemeenten", gemeenten))
+                   for sheet in other.voorbeeld.get("sheets", [])):
+                summary["warnings"].append(
+                    f"De stand van dit bestand ({record.stand:%d-%m-%Y}) ligt vóór die van een eerder toegepaste "
+                    f"import van {TYPES[summary['type']].label} voor dezelfde gemeenten ({other.stand:%d-%m-%Y}, "
+                    f"{other.bestandsnaam}): oudere gegevens zouden nieuwere vervangen."
+                )
+                break
+
+
 def _record_transparency_state(record, plans, summaries):
     """The transparency report keeps the state of every gemeente a kandidaten sheet changed, at the stand."""
     gemeente_ids = set()
@@ -257,7 +318,7 @@ def _record_transparency_state(record, plans, summaries):
         if plan.export_type and not plan.export_type.is_item and _changes([summary]):
             gemeente_ids |= plan.gemeenten
     if gemeente_ids:
-        transparantie.leg_stand_vast(stand=record.stand or timezone.localdate(), gemeente_ids=gemeente_ids)
+        transparantie.leg_stand_vast(stand=record.stand, gemeente_ids=gemeente_ids)
 
 
 def _written_tables(plans, summaries):
@@ -285,6 +346,10 @@ def _detect_sheets(raw_sheets, export_type, name):
         layout = detect(head, export_type)
         if not corrections and origin.is_our_export(raw.mark, layout):
             raise UnreadableFile(origin.REFUSAL.format(name=name))
+        if layout is not None:
+            layout.title_stand, future = stand_in_title(head[:layout.header_row], timezone.localdate())
+            layout.warnings += [f"De datum {day:%d-%m-%Y} in de titelregels ligt na vandaag: die is niet als stand "
+                                "gebruikt." for day in future]
         if len(raw_sheets) > 1:
             raw.release()  # parsed again when planned: only one sheet in memory at a time
         if layout is None:
@@ -440,9 +505,11 @@ def _finish(record, kind, message, exit_code, sheets=(), *, status=None):
         )
     record.status = status
     record.melding = message
-    # The type the user chose on upload is kept, so a new preview or the confirm uses it again.
-    record.voorbeeld = {**({"soort": record.voorbeeld["soort"]} if record.voorbeeld.get("soort") else {}),
-                        "sheets": list(sheets)}
+    # The type the user chose on upload is kept, so a new preview or the confirm uses it again; so is the stand.
+    kept = {key: record.voorbeeld[key] for key in ("soort", "stand", "stand_bron") if record.voorbeeld.get(key)}
+    record.voorbeeld = {**kept, "sheets": list(sheets)}
+    if record.stand and sheets:
+        _stand_warnings(record, record.voorbeeld["sheets"])
     record.rijen_totaal = sum(sheet.get("rows", 0) for sheet in sheets)
     record.save()
     return Outcome(kind, message, exit_code, list(sheets), record)

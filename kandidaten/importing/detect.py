@@ -16,6 +16,8 @@ class Layout:
     missing_required: list = field(default_factory=list)
     header_cells: list = field(default_factory=list)
     partial: bool = False  # the sheet holds some rows only (an error workbook): nothing goes "gone"
+    title_stand: object = None  # the date its title rows give as the stand, if any (importing.stand)
+    warnings: list = field(default_factory=list)  # what detection noticed, for the preview
 
 
 def match_header(cells, export_type):

@@ -547,6 +547,7 @@ def plan_sheet(raw_sheet, layout, context, progress=None, sink=None):
     plan = SheetPlan(raw_sheet.name, export_type, header_row=layout.header_row)
     plan.unknown_columns = layout.unknown_columns
     plan.header = layout.header_cells
+    plan.warnings += layout.warnings
     if layout.missing_required:
         plan.sheet_errors.append(
             "Verplichte kolom ontbreekt: " + ", ".join(layout.missing_required)

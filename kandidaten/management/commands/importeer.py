@@ -15,6 +15,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="BESTAND")
         parser.add_argument("--type", choices=sorted(TYPES), help="forceer het soort export (anders herkend)")
+        parser.add_argument("--stand", metavar="JJJJ-MM-DD",
+                            help="de datum die de export beschrijft (anders een datum in de titelregels, of vandaag)")
         parser.add_argument("--dry-run", action="store_true", help="alleen het voorbeeld; niets wijzigen")
         parser.add_argument("--skip-invalid", action="store_true", help="foute rijen overslaan, de rest importeren")
         parser.add_argument(
@@ -44,6 +46,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 skip_invalid=options["skip_invalid"],
                 confirm_mass_gone=options["confirm_gone"],
+                stand=options["stand"],
             )
             if options["json"]:
                 self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False))
@@ -55,6 +58,9 @@ class Command(BaseCommand):
 
     def _print(self, path, outcome):
         self.stdout.write(f"{path}: {outcome.message}")
+        record = outcome.import_record
+        if record and record.voorbeeld.get("stand"):
+            self.stdout.write(f"  stand {record.stand:%d-%m-%Y} ({record.voorbeeld['stand_bron']})")
         for sheet in outcome.sheets:
             if not sheet["type"]:
                 self.stdout.write(f"  blad '{sheet['sheet']}': {sheet['ignored']}")
