@@ -387,7 +387,7 @@ def _plan_each(layouts, progress, scope, record=None, writing=lambda: False):
         def sink(rows, _type=layout.export_type, _raw=raw):
             if writing():
                 if _type.name not in context.dropped_indexes:
-                    expected = _raw.expected_rows or len(_raw.rows_list or ())
+                    expected = _raw.size_hint
                     context.dropped_indexes[_type.name] = drop_indexes_for_bulk(_type.model, expected)
                 insert_new(rows, _type, record, context)
 

@@ -26,11 +26,11 @@ from django.conf import settings
 
 from kandidaten.exporting import MARK_PROPERTY
 
+from . import limits
 from .errors import UnreadableFile
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
-_MAX_ZIP_ENTRIES = 10_000
 _ROW_TAG = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 # A cell with a formula but no cached <v> value: calamine silently drops it.
 _FORMULA_WITHOUT_VALUE = re.compile(
@@ -44,7 +44,9 @@ class RawSheet:
     """One sheet; its rows are produced on demand so a big workbook is never all in memory at once."""
 
     name: str
-    rows_list: list | None = None  # CSV: all rows
+    rows_list: list | None = None  # rows given as a list (tests)
+    reader: object = None  # CSV: () -> a fresh iterator over its rows (the text is kept, not the rows)
+    counted_rows: int = 0  # CSV: its rows, counted when it was read
     loader: object = None  # xlsx: () -> CalamineSheet
     scans: object = None  # xlsx: the _SheetScans of its workbook
     mark: str = ""  # xlsx: this app's mark on the workbook, if any (importing.origin)
@@ -78,9 +80,16 @@ class RawSheet:
             return map(operator.itemgetter(slice(self.skip_columns, None)), self._all_rows())
         return self._all_rows()
 
+    @property
+    def size_hint(self):
+        """About how many rows the sheet has, before it is read."""
+        return self.expected_rows or self.counted_rows or len(self.rows_list or ())
+
     def _all_rows(self):
         if self.rows_list is not None:
             return iter(self.rows_list)
+        if self.reader is not None:
+            return self.reader()
         sheet = self._calamine()
         # calamine yields the empty rows above the used area itself, but starts each row at its first used
         # column: pad those, so a position is the Excel column (formula cells are found by column letter).
@@ -157,15 +166,8 @@ def sniff(head, name):
 
 
 def _check_zip(archive, name):
+    """Is it a workbook we may parse: not encrypted, not binary, no XML entities (sizes: limits.py)."""
     entries = archive.infolist()
-    if len(entries) > _MAX_ZIP_ENTRIES:
-        raise UnreadableFile(f"{name} bevat verdacht veel onderdelen ({len(entries)}): het is geweigerd.")
-    total = sum(entry.file_size for entry in entries)
-    if total > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
-        raise UnreadableFile(
-            f"{name} is uitgepakt groter dan {settings.IMPORT_MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB "
-            "(mogelijk een zip-bom): het is geweigerd."
-        )
     names = {entry.filename for entry in entries}
     if "EncryptedPackage" in names or "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
         raise UnreadableFile(f"{name} is geen Excel-werkmap (.xlsx): sla het in Excel op als .xlsx en probeer opnieuw.")
@@ -181,14 +183,17 @@ def _check_zip(archive, name):
                 )
 
 
-def _scan_sheet_xml(archive, member_name):
-    """Last row number in the sheet XML and formula cells without a value, streaming.
+def _scan_sheet_xml(archive, member_name, declared):
+    """Last row number in the sheet XML, formula cells without a value, and whether a cell lies outside the
+    `declared` extent (limits.Extent; None: not checked), streaming.
 
     Python's zipfile raises if the data is larger than the declared size, so a
     forged header cannot make this read more than the limit we checked.
     """
     last_row = 0
     formulas = set()
+    outside = limits.beyond(declared) if declared else None
+    cell_outside = False
     pending = b""
     with archive.open(member_name) as member:
         while True:
@@ -206,9 +211,12 @@ def _scan_sheet_xml(archive, member_name):
                 if b"<f" in part:
                     for column, row in _FORMULA_WITHOUT_VALUE.findall(part):
                         formulas.add((int(row) - 1, _column_index(column.decode())))
+                if outside and not cell_outside:
+                    spaced = limits.spaced(part)
+                    cell_outside = any(pattern.search(spaced) for pattern in outside)
             if not chunk:
                 break
-    return last_row, formulas
+    return last_row, formulas, cell_outside
 
 
 def _column_index(letters):
@@ -259,14 +267,16 @@ def _read_xlsx(path, name):
 
     with _zip_errors(name):
         with zipfile.ZipFile(path) as archive:
+            limits.check_archive(archive, name)
             _check_zip(archive, name)
             members = _sheet_members(archive)
+            declared = limits.check_sheets(archive, members, name)  # before any parse
             mark = _mark(archive)
 
     # The XML scan (last row, formulas without a value: 0.3-0.4 s for 200k rows) runs on another thread while
     # calamine parses here without the GIL. Not the other way round: calamine's memory then belongs to this
     # thread, and a parse on a thread of its own left ~70 MB that the process never got back.
-    scans = _SheetScans(path, name, members)
+    scans = _SheetScans(path, name, members, declared)
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         sheet_names = workbook.sheet_names
@@ -302,8 +312,9 @@ def _mark(archive):
 class _SheetScans:
     """The XML scans of a workbook's sheets, made on a thread of their own; asked for, they are waited for."""
 
-    def __init__(self, path, name, members):
+    def __init__(self, path, name, members, declared):
         self.name = name
+        self.declared = declared
         executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-scan")
         self.future = executor.submit(self._scan_all, path, members)
         executor.shutdown(wait=False)
@@ -312,21 +323,28 @@ class _SheetScans:
         with _zip_errors(self.name):
             with zipfile.ZipFile(path) as archive:
                 return {
-                    sheet: _scan_sheet_xml(archive, member)
+                    sheet: _scan_sheet_xml(archive, member, self.declared.get(sheet))
                     for sheet, member in members.items()
                     if member in archive.NameToInfo
                 }
 
     def of(self, sheet_name):
-        return self.future.result().get(sheet_name, (0, set()))
+        return self.future.result().get(sheet_name, (0, set(), False))
 
     def check(self, sheet_name):
-        """Refuse a sheet over the row limit; its parse came first, bounded by the zip's checked unzipped size."""
+        """Refuse a sheet over the row limit or with cells outside the extent it declared (limits.py)."""
+        last_row, _formulas, cell_outside = self.of(sheet_name)
         limit = settings.IMPORT_MAX_ROWS_PER_SHEET
-        if self.of(sheet_name)[0] > limit + 20:
+        if last_row > limit + 20:
             raise UnreadableFile(
                 f"Blad '{sheet_name}' van {self.name} heeft meer dan {limit:,} rijen: "
                 "splits het bestand.".replace(",", ".")
+            )
+        if cell_outside:
+            extent = self.declared[sheet_name]
+            raise UnreadableFile(
+                f"Blad '{sheet_name}' van {self.name} heeft cellen buiten het gebied dat het bestand zelf opgeeft "
+                f"(tot {limits.column_letters(extent.columns)}{extent.rows}): het is geweigerd."
             )
 
 
@@ -359,19 +377,25 @@ def _decode(data, name):
 
 
 def _read_csv(path, name):
-    data = path.read_bytes()
-    text = _decode(data, name)
+    """The text is kept and parsed again on every pass over the rows: a list of every row would take ~6× the
+    file's size in memory. One pass here counts the rows and finds what the csv module refuses."""
+    text = _decode(path.read_bytes(), name)
     if not text.strip():
         raise UnreadableFile(f"{name} is leeg: exporteer het bestand opnieuw.")
     delimiter = detect_delimiter(text)
+    limits.check_csv(text, delimiter, name)
+
+    def reader():
+        return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
+        counted = sum(1 for _row in reader())
     except csv.Error as error:
         raise UnreadableFile(f"{name} is geen geldig CSV-bestand ({error}): exporteer het opnieuw.") from error
-    if len(rows) > settings.IMPORT_MAX_ROWS_PER_SHEET + 20:
-        limit = f"{settings.IMPORT_MAX_ROWS_PER_SHEET:,}".replace(",", ".")
-        raise UnreadableFile(f"{name} heeft meer dan {limit} rijen: splits het bestand.")
-    return RawSheet(Path(name).stem[:100] or "CSV", rows_list=rows)
+    if counted > settings.IMPORT_MAX_ROWS_PER_SHEET + 20:
+        raise UnreadableFile(f"{name} heeft meer dan {limits.dutch(settings.IMPORT_MAX_ROWS_PER_SHEET)} rijen: "
+                             "splits het bestand.")
+    return RawSheet(Path(name).stem[:100] or "CSV", reader=reader, counted_rows=counted)
 
 
 def detect_delimiter(text):
