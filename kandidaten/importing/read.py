@@ -70,7 +70,7 @@ class RawSheet:
         if self._sheet is None:
             sheet = self.loader()
             if self.scans:  # after the parse, which it ran beside
-                self.scans.check(self.name)
+                self.scans.check(self.name, sheet)
             self._sheet = sheet
         return self._sheet
 
@@ -183,17 +183,14 @@ def _check_zip(archive, name):
                 )
 
 
-def _scan_sheet_xml(archive, member_name, declared):
-    """Last row number in the sheet XML, formula cells without a value, and whether a cell lies outside the
-    `declared` extent (limits.Extent; None: not checked), streaming.
+def _scan_sheet_xml(archive, member_name):
+    """Last row number in the sheet XML and formula cells without a value, streaming.
 
     Python's zipfile raises if the data is larger than the declared size, so a
     forged header cannot make this read more than the limit we checked.
     """
     last_row = 0
     formulas = set()
-    outside = limits.beyond(declared) if declared else None
-    cell_outside = False
     pending = b""
     with archive.open(member_name) as member:
         while True:
@@ -211,12 +208,9 @@ def _scan_sheet_xml(archive, member_name, declared):
                 if b"<f" in part:
                     for column, row in _FORMULA_WITHOUT_VALUE.findall(part):
                         formulas.add((int(row) - 1, _column_index(column.decode())))
-                if outside and not cell_outside:
-                    spaced = limits.spaced(part)
-                    cell_outside = any(pattern.search(spaced) for pattern in outside)
             if not chunk:
                 break
-    return last_row, formulas, cell_outside
+    return last_row, formulas
 
 
 def _column_index(letters):
@@ -314,7 +308,7 @@ class _SheetScans:
 
     def __init__(self, path, name, members, declared):
         self.name = name
-        self.declared = declared
+        self.declared = declared  # sheet name -> limits.Extent its XML declares
         executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-scan")
         self.future = executor.submit(self._scan_all, path, members)
         executor.shutdown(wait=False)
@@ -323,28 +317,27 @@ class _SheetScans:
         with _zip_errors(self.name):
             with zipfile.ZipFile(path) as archive:
                 return {
-                    sheet: _scan_sheet_xml(archive, member, self.declared.get(sheet))
+                    sheet: _scan_sheet_xml(archive, member)
                     for sheet, member in members.items()
                     if member in archive.NameToInfo
                 }
 
     def of(self, sheet_name):
-        return self.future.result().get(sheet_name, (0, set(), False))
+        return self.future.result().get(sheet_name, (0, set()))
 
-    def check(self, sheet_name):
-        """Refuse a sheet over the row limit or with cells outside the extent it declared (limits.py)."""
-        last_row, _formulas, cell_outside = self.of(sheet_name)
+    def check(self, sheet_name, sheet):
+        """Refuse a sheet over the row limit, or whose cells reach beyond the area its XML declared (limits.py:
+        the limits were checked against that area; calamine's own extent shows a lie, at no cost)."""
         limit = settings.IMPORT_MAX_ROWS_PER_SHEET
-        if last_row > limit + 20:
+        if self.of(sheet_name)[0] > limit + limits.ROWS_ABOVE_DATA:
             raise UnreadableFile(
-                f"Blad '{sheet_name}' van {self.name} heeft meer dan {limit:,} rijen: "
-                "splits het bestand.".replace(",", ".")
+                f"Blad '{sheet_name}' van {self.name} heeft meer dan {limits.dutch(limit)} rijen: splits het bestand."
             )
-        if cell_outside:
-            extent = self.declared[sheet_name]
+        declared = self.declared.get(sheet_name)
+        if declared and sheet.end and (sheet.end[0] >= declared.rows or sheet.end[1] >= declared.columns):
             raise UnreadableFile(
                 f"Blad '{sheet_name}' van {self.name} heeft cellen buiten het gebied dat het bestand zelf opgeeft "
-                f"(tot {limits.column_letters(extent.columns)}{extent.rows}): het is geweigerd."
+                f"(tot {limits.column_letters(declared.columns)}{declared.rows}): het is geweigerd."
             )
 
 
