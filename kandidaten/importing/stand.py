@@ -9,8 +9,13 @@ unlabelled dates the latest ("Periode 01-01-2025 t/m 30-06-2025"). Dates after t
 import datetime
 import re
 
+from django.utils import timezone
+
+from kandidaten.models import Import
+
 from .errors import CellError
 from .normalise import date as normalised_date
+from .types import TYPES
 
 GIVEN, FILE, IMPORT_DAY = "opgegeven", "bestand", "importdag"
 
@@ -76,3 +81,58 @@ def parse_given(value):
     if value is None or isinstance(value, datetime.date):
         return value.date() if isinstance(value, datetime.datetime) else value
     return normalised_date(str(value).strip())
+
+
+def _set(record, day, source):
+    record.stand = day
+    record.voorbeeld = {**record.voorbeeld, "stand": day.isoformat(), "stand_bron": source}
+
+
+def take_given(record, given):
+    """The stand given (argument, or already on the record); the import day until the file says otherwise.
+
+    Returns a refusal message for a stand that is no date or lies after the import day, else ""."""
+    today = timezone.localdate()
+    try:
+        given = parse_given(given)
+    except CellError as problem:
+        return f"De opgegeven stand is geen geldige datum ({problem}): gebruik JJJJ-MM-DD."
+    if given is None and record.stand:  # set before (the preview, or whoever made the record) and kept
+        given_before = record.voorbeeld.get("stand") == record.stand.isoformat()
+        _set(record, record.stand, record.voorbeeld.get("stand_bron", GIVEN) if given_before else GIVEN)
+    elif given is not None:
+        _set(record, given, GIVEN)
+    else:
+        _set(record, today, IMPORT_DAY)
+    if record.stand > today:
+        return f"De stand {record.stand:%d-%m-%Y} ligt na vandaag: geef de datum waarop de export de stand beschrijft."
+    return ""
+
+
+def take_from_file(record, layouts):
+    """A date in the title rows of the first sheet that has one, unless a stand was given."""
+    if record.voorbeeld["stand_bron"] != IMPORT_DAY:
+        return
+    for _raw, layout in layouts:
+        if layout.title_stand:
+            _set(record, layout.title_stand, FILE)
+            return
+
+
+def add_warnings(record, summaries):
+    """Warn on a sheet whose stand lies before that of an applied import of the same type and gemeenten."""
+    later = list(Import.objects.filter(status__in=[Import.Status.TOEGEPAST, Import.Status.ONGEWIJZIGD],
+                                       stand__gt=record.stand).exclude(pk=record.pk).order_by("-stand"))
+    for summary in summaries:
+        if not summary["type"]:
+            continue
+        gemeenten = set(summary.get("gemeenten", ()))
+        for other in later:
+            if any(sheet.get("type") == summary["type"] and gemeenten & set(sheet.get("gemeenten", gemeenten))
+                   for sheet in other.voorbeeld.get("sheets", [])):
+                summary["warnings"].append(
+                    f"De stand van dit bestand ({record.stand:%d-%m-%Y}) ligt vóór die van een eerder toegepaste "
+                    f"import van {TYPES[summary['type']].label} voor dezelfde gemeenten ({other.stand:%d-%m-%Y}, "
+                    f"{other.bestandsnaam}): oudere gegevens zouden nieuwere vervangen."
+                )
+                break

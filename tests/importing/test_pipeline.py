@@ -268,10 +268,11 @@ def test_csv_with_nul_bytes_is_refused_as_not_a_text_file(tmp_path):
     assert "geen Excel- of CSV-bestand" in outcome.message
 
 
-def test_big_sheets_are_written_in_batches_with_the_same_result(tmp_path, monkeypatch):
-    from kandidaten.importing import diff
+def test_big_sheets_are_planned_and_written_in_batches_with_the_same_result(tmp_path, monkeypatch):
+    from kandidaten.importing import plan, store
 
-    monkeypatch.setattr(diff, "FLUSH_ROWS", 2)
+    monkeypatch.setattr(plan, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(store, "BATCH", 3)
     path = kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row(str(i)) for i in range(1, 8)])
     assert load(path, dry_run=True).sheets[0]["new"] == 7
     assert Kandidaat.objects.count() == 0
@@ -284,10 +285,10 @@ def test_big_sheets_are_written_in_batches_with_the_same_result(tmp_path, monkey
     assert Module.objects.filter(traject__isnull=False).count() == 5
 
 
-def test_a_refusal_in_a_later_sheet_rolls_back_the_batches_already_written(tmp_path, monkeypatch):
-    from kandidaten.importing import diff
+def test_a_refusal_in_a_later_sheet_writes_nothing_of_the_sheets_before_it(tmp_path, monkeypatch):
+    from kandidaten.importing import plan
 
-    monkeypatch.setattr(diff, "FLUSH_ROWS", 2)
+    monkeypatch.setattr(plan, "CHUNK_ROWS", 2)
     load(kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")]))
     path = items_workbook(tmp_path, [["1", f"T{i}", "01-01-2026", "A", None, None] for i in range(5)],
                           [["1", "M1", "T1", "01-02-2026", None, "misschien"]])

@@ -162,22 +162,21 @@ def test_progress_fragment_polls_while_busy_and_never_writes_the_session(logged_
 def test_progress_of_an_import_that_applies_shows_outside_its_transaction(logged_in, beheerder, monkeypatch,
                                                                            tmp_path):
     import kandidaten.importing as importing
+    from kandidaten.importing import pipeline
 
     seen_while_applying = []
-    apply_plan = importing.apply_plan
+    write_plans = pipeline.write_plans
 
-    def observing_apply_plan(plan, record, context):
-        # Not the Import row: other connections would not see it before the commit (nor write theirs: SQLite).
-        seen_while_applying.append(record.voortgang_path().read_text())
+    def observing_write_plans(plans, store, record, context):
+        # The rows were read while planning, outside the write transaction: the page shows them.
         client = logged_in(beheerder)
         fragment = client.get(reverse("imports:detail", args=[record.uuid]), headers={"HX-Request": "true"})
         seen_while_applying.append("3 rijen gelezen" in fragment.content.decode())
-        return apply_plan(plan, record, context)
+        return write_plans(plans, store, record, context)
 
-    monkeypatch.setattr(importing, "apply_plan", observing_apply_plan)
+    monkeypatch.setattr(pipeline, "write_plans", observing_write_plans)
     path = kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1"), kandidaat_row("2"), kandidaat_row("3")])
     record = Import.objects.create(bestandsnaam="k.xlsx", status=Import.Status.TOEPASSEN)
     outcome = importing.import_file(path, original_name="k.xlsx", import_record=record)
     assert outcome.status == "applied"
-    assert seen_while_applying == ["3", True]
-    assert not record.voortgang_path().exists(), "the progress file goes when the import ends"
+    assert seen_while_applying == [True]
