@@ -33,6 +33,7 @@ class Existing:
         self.key_column = rules.key_column
         self.gemeente_column = rules.gemeente_sql(self.table)
         self.stored_hashes = self._hashes_in_source(export_type.model)
+        self._digests = None
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {self.table}")
             self.count = cursor.fetchone()[0]
@@ -53,6 +54,14 @@ class Existing:
         ))["pairs"]
         parts = iter(pairs.split(CELL_SEPARATOR) if pairs else ())
         return dict(zip(parts, parts, strict=True))
+
+    @property
+    def digests_in_source(self):
+        """The stored hashes as bytes. A row's hash covers its key as shown (and the salt its type): a row whose
+        digest is among them is the unchanged row of a record in the source, whatever its key."""
+        if self._digests is None:
+            self._digests = set(map(bytes.fromhex, self.stored_hashes.values()))
+        return self._digests
 
     def _select(self):
         return f"SELECT {self.key_column}, id, bron_hash, in_bron, {self.gemeente_column} FROM {self.table}"

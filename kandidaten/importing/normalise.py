@@ -87,22 +87,28 @@ def key(value):
 def plain_keys(cells):
     """key_of() of every cell of a chunk as (shown keys, sleutels) when all are plain — ASCII digits up to 50
     long, or whole numbers from 0 below 10^15 — else None (then each goes through key_of itself)."""
+    kinds = set(map(type, cells))
+    if kinds == {str}:  # the usual export: keys as text
+        return _plain_texts(cells)
+    if not kinds <= {str, float}:
+        return None
     texts = [cell for cell in cells if type(cell) is str]
     numbers = [cell for cell in cells if type(cell) is float]
-    if len(texts) + len(numbers) != len(cells):
+    if texts and _plain_texts(texts) is None:
         return None
-    if texts:
-        joined = "".join(texts)
-        if not (joined.isascii() and joined.isdigit()) or min(map(len, texts)) == 0 or max(
-                map(len, texts)) > MAX_KEY_LENGTH:
-            return None
-    if numbers and not (all(map(float.is_integer, numbers)) and min(numbers) >= 0 and max(numbers) < 1e15):
+    if not (all(map(float.is_integer, numbers)) and min(numbers) >= 0 and max(numbers) < 1e15):
+        return None
+    sleutels = [cell.lstrip("0") or "0" if type(cell) is str else str(int(cell)) for cell in cells]
+    return [cell if type(cell) is str else sleutel for cell, sleutel in zip(cells, sleutels, strict=True)], sleutels
+
+
+def _plain_texts(cells):
+    joined = "".join(cells)
+    if not (joined.isascii() and joined.isdigit()) or min(map(len, cells)) == 0 or max(
+            map(len, cells)) > MAX_KEY_LENGTH:
         return None
     # lstrip() hands back the cell itself when there is no zero to drop, so a key costs no new string (a
     # million keys stay in memory until the sheet is planned).
-    if numbers:
-        sleutels = [cell.lstrip("0") or "0" if type(cell) is str else str(int(cell)) for cell in cells]
-        return [cell if type(cell) is str else sleutel for cell, sleutel in zip(cells, sleutels, strict=True)], sleutels
     sleutels = list(map(str.lstrip, cells, itertools.repeat("0")))
     if "" in sleutels:
         sleutels = [sleutel or "0" for sleutel in sleutels]

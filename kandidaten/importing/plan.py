@@ -19,7 +19,7 @@ from . import normalise as n
 from .columns import ColumnNormaliser, Failed
 from .errors import CellError
 from .existing import Existing
-from .hashing import raw_hash, raw_hashes, sheet_salt
+from .hashing import raw_digests, raw_hash, sheet_salt
 from .origin import ERRORBOOK_WARNING
 from .result import GONE_CONFIRM_SAMPLE, SheetPlan, display, label
 from .store import CHANGED, GONE, HISTORY, NEW, REHASH, REHASH_COLUMNS
@@ -80,7 +80,7 @@ class QuickPass:
         self.planner = planner
         self.key_of = operator.itemgetter(planner.key_position)
         # Only records still in the source can be unchanged; one that returns must be written.
-        self.stored = planner.existing.stored_hashes
+        self.unchanged = planner.existing.digests_in_source.__contains__
 
     def candidates(self, index, chunk):
         """The chunk's rows that are not unchanged, as the row-by-row path would hand them on; or None."""
@@ -99,13 +99,14 @@ class QuickPass:
         planner.seen.update(zip(sleutels, excel_rows, strict=True))
         planner.plan.rows_read += len(chunk)
         planner.tally.rows(chunk)
-        hashes = raw_hashes(planner.salt, shown, list(map(planner.others_of, chunk)))
-        changed = list(map(operator.ne, hashes, map(self.stored.get, sleutels)))
+        digests = raw_digests(planner.salt, shown, list(map(planner.others_of, chunk)))
+        changed = list(map(operator.not_, map(self.unchanged, digests)))
         planner.plan.unchanged += changed.count(False)
-        candidates = list(itertools.compress(zip(excel_rows, chunk, shown, sleutels, hashes, strict=True), changed))
+        candidates = list(itertools.compress(zip(excel_rows, chunk, shown, sleutels, digests, strict=True), changed))
         existing = planner.existing
-        existing.read(sleutel for _row, _cells, _shown, sleutel, _hash in candidates)
-        return [(*candidate, existing.get(candidate[3])) for candidate in candidates]
+        existing.read(sleutel for _row, _cells, _shown, sleutel, _digest in candidates)
+        return [(row, cells, shown_key, sleutel, digest.hex(), existing.get(sleutel))
+                for row, cells, shown_key, sleutel, digest in candidates]
 
 
 class SheetPlanner:
