@@ -1,11 +1,12 @@
 """While an import runs on SQLite, time the requests that write: a client page (its audit record) and a login.
 
-    python -m bench.writers_during_import ROWS [--slow-planning SECONDS]    # prints one JSON object
+    python -m bench.writers_during_import ROWS [--slow-planning SECONDS] [--quick-passwords]    # prints JSON
 
 It makes a SQLite file of its own, migrated, with the app's settings (WAL, transactions that take the write
 lock at BEGIN, a 30 s busy timeout) — the test suite's in-memory database locks per table instead, so a
 test of this runs it as a child process (tests/importing/test_writers_during_import.py). `--slow-planning`
-stretches the planning (a pause per chunk) to show what waits for what, whatever the machine's speed.
+stretches the planning (a pause per chunk) to show what waits for what, whatever the machine's speed;
+`--quick-passwords` hashes the login's password cheaply, so a login times the waiting, not the hashing.
 """
 
 import argparse
@@ -24,6 +25,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("rows", type=int)
     parser.add_argument("--slow-planning", type=float, default=0.0)
+    parser.add_argument("--quick-passwords", action="store_true")
     options = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'db.sqlite3'}"
@@ -35,6 +37,8 @@ def main(argv=None):
         from django.conf import settings
 
         settings.MEDIA_ROOT = folder
+        if options.quick_passwords:
+            settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         print(json.dumps(measure(options.rows, options.slow_planning, Path(folder))))
 
 
