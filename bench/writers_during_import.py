@@ -100,8 +100,9 @@ def _watched_phases(slow_planning):
                 phases[name][-1][1] = time.perf_counter()
         return call
 
-    def slow_settle(self, *args):
-        time.sleep(slow_planning / max(1, -(-self.raw_sheet.size_hint // plan.CHUNK_ROWS)))
+    def slow_settle(self, *args):  # once per chunk: the pauses add up to `slow_planning`
+        data_rows = self.raw_sheet.size_hint - self.layout.header_row - 1
+        time.sleep(slow_planning / max(1, -(-data_rows // plan.CHUNK_ROWS)))
         return original_settle(self, *args)
 
     pipeline.ImportRun.plan = noted("plannen", original_plan)

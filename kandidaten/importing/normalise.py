@@ -84,6 +84,13 @@ def key(value):
     return key_of(value)[0]
 
 
+def is_plain_key(cell):
+    """What plain_keys() takes, for one cell."""
+    if type(cell) is str:
+        return 0 < len(cell) <= MAX_KEY_LENGTH and cell.isascii() and cell.isdigit()
+    return type(cell) is float and cell.is_integer() and 0 <= cell < 1e15
+
+
 def plain_keys(cells):
     """key_of() of every cell of a chunk as (shown keys, sleutels) when all are plain — ASCII digits up to 50
     long, or whole numbers from 0 below 10^15 — else None (then each goes through key_of itself)."""

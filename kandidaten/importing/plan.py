@@ -23,6 +23,7 @@ from .hashing import raw_digests, raw_hash, sheet_salt
 from .origin import ERRORBOOK_WARNING
 from .result import GONE_CONFIRM_SAMPLE, SheetPlan, display, label
 from .store import CHANGED, GONE, HISTORY, NEW, REHASH, REHASH_COLUMNS
+from .types import header_key
 
 CHUNK_ROWS = 10_000
 COMPARE_BATCH = 900  # stored records read per query: under SQLite's old limit of 999 parameters
@@ -71,9 +72,11 @@ class Tally:
 class QuickPass:
     """Settles the unchanged rows of a chunk with whole-chunk operations, with the row-by-row path's outcome.
 
-    Only takes a chunk where every row has a plain key (normalise.plain_keys), no key occurs twice (in the
-    chunk or before it), no formula lacks its value and every row is within the user's scope: then no row
-    of the chunk can be skipped as empty or refused, and the order in which rows are judged does not matter.
+    Takes the rows of a chunk that have a plain key (normalise.plain_keys) when no key among them occurs twice
+    (in the chunk or before it) or in another row of the chunk, no formula lacks its value and every one is
+    within the user's scope: then none of them can be skipped or refused, and the order in which they are
+    judged does not matter. The chunk's other rows — empty rows, noise, keys that are not plain — go row by
+    row, and together they are handed on in the file's order.
     """
 
     def __init__(self, planner):
@@ -87,26 +90,54 @@ class QuickPass:
         planner = self.planner
         if planner.formula_rows and not planner.formula_rows.isdisjoint(range(index, index + len(chunk))):
             return None
-        keys = n.plain_keys(list(map(self.key_of, chunk)))
-        if keys is None or (planner.in_scope is not None and not all(map(planner.in_scope, chunk))):
+        cells = list(map(self.key_of, chunk))
+        keys = n.plain_keys(cells)
+        if keys is not None:
+            return self._plain(range(index + 1, index + 1 + len(chunk)), chunk, *keys)
+        plain = [offset for offset, cell in enumerate(cells) if n.is_plain_key(cell)]
+        if len(plain) * 2 < len(chunk):
+            return None  # mostly noise: row by row
+        others = [offset for offset in range(len(chunk)) if offset not in set(plain)]
+        shown, sleutels = n.plain_keys([cells[offset] for offset in plain])
+        if not _keys_of(cells[offset] for offset in others).isdisjoint(sleutels):
+            return None  # the row-by-row path would judge which of two rows comes first
+        quick = self._plain([index + 1 + offset for offset in plain], [chunk[offset] for offset in plain], shown,
+                            sleutels)
+        if quick is None:
             return None
-        shown, sleutels = keys
+        rest = planner.judge_rows((index + 1 + offset, chunk[offset]) for offset in others)
+        return sorted(quick + rest, key=operator.itemgetter(0))
+
+    def _plain(self, excel_rows, rows, shown, sleutels):
+        planner = self.planner
+        if planner.in_scope is not None and not all(map(planner.in_scope, rows)):
+            return None
         distinct = set(sleutels)
         # dict_keys.isdisjoint(set) walks the set (this chunk), not every key seen so far.
         if len(distinct) != len(sleutels) or not planner.seen.keys().isdisjoint(distinct):
             return None
-        excel_rows = range(index + 1, index + 1 + len(chunk))
         planner.seen.update(zip(sleutels, excel_rows, strict=True))
-        planner.plan.rows_read += len(chunk)
-        planner.tally.rows(chunk)
-        digests = raw_digests(planner.salt, shown, list(map(planner.others_of, chunk)))
+        planner.plan.rows_read += len(rows)
+        planner.tally.rows(rows)
+        digests = raw_digests(planner.salt, shown, list(map(planner.others_of, rows)))
         changed = list(map(operator.not_, map(self.unchanged, digests)))
         planner.plan.unchanged += changed.count(False)
-        candidates = list(itertools.compress(zip(excel_rows, chunk, shown, sleutels, digests, strict=True), changed))
+        candidates = list(itertools.compress(zip(excel_rows, rows, shown, sleutels, digests, strict=True), changed))
         existing = planner.existing
         existing.read(sleutel for _row, _cells, _shown, sleutel, _digest in candidates)
         return [(row, cells, shown_key, sleutel, digest.hex(), existing.get(sleutel))
                 for row, cells, shown_key, sleutel, digest in candidates]
+
+
+def _keys_of(cells):
+    """The keys of these cells as key_of() parses them; cells that are no key are left out."""
+    keys = set()
+    for cell in cells:
+        try:
+            keys.add(n.key_of(cell)[1])
+        except CellError:
+            continue
+    return keys
 
 
 class SheetPlanner:
@@ -119,6 +150,11 @@ class SheetPlanner:
         positions = layout.positions
         key_column = next(column for column in positions if column.field == export_type.id_field)
         self.key_position, self.key_header = positions[key_column], key_column.header
+        # A row is the header again when its key cell and another cell say what the header says.
+        self.key_keys = key_column.keys
+        second = next(column for column in positions if column is not key_column)
+        self.header_check = (second.keys, positions[second])
+        self.repeated_headers = 0
         # In the type's column order (positions keeps it): what a stored hash was made of.
         others = [position for column, position in positions.items() if column is not key_column]
         self.others_of = operator.itemgetter(*others) if len(others) > 1 else (lambda cells, _p=others[0]: (cells[_p],))
@@ -154,23 +190,32 @@ class SheetPlanner:
             # hands over the rest; a chunk it cannot judge exactly the same way goes row by row.
             candidates = quick.candidates(index, chunk)
             if candidates is None:
-                candidates = self._row_by_row(index, chunk)
+                candidates = self.judge_rows(enumerate(chunk, start=index + 1))
             index += len(chunk)
             self._settle(candidates, *self._normalise(candidates))
             if progress:
                 progress(self.plan.rows_read)
         self._close(rows_seen)
 
-    def _row_by_row(self, index, chunk):
+    def judge_rows(self, numbered_rows):
+        """The candidates of (excel row, cells) pairs, one row after the other."""
         candidates = []
-        for excel_row, cells in enumerate(chunk, start=index + 1):
+        for excel_row, cells in numbered_rows:
             if not any(cells) and all(cell is None or cell == "" for cell in cells):
+                continue
+            if self.repeated_header(cells):
+                self.repeated_headers += 1
                 continue
             self.plan.rows_read += 1
             candidate = self._read_row(excel_row, cells)
             if candidate is not None:
                 candidates.append(candidate)
         return candidates
+
+    def repeated_header(self, cells):
+        """The header again (a page break in the export): skipped, never read as a record."""
+        return header_key(cells[self.key_position]) in self.key_keys and header_key(
+            cells[self.header_check[1]]) in self.header_check[0]
 
     def _read_row(self, excel_row, cells):
         """One row up to its hash: a candidate, or None when it is refused or unchanged."""
@@ -295,6 +340,8 @@ class SheetPlanner:
             plan.sheet_errors.append(f"Het blad kon niet volledig worden gelezen ({rows_seen} van {expected} rijen): "
                                      "sla het bestand opnieuw op als .xlsx.")
         self._name_moved_items()
+        if self.repeated_headers:
+            plan.warnings.append(f"{self.repeated_headers} herhaalde kopregel(s) in het blad overgeslagen.")
         # Nothing outside the user's gemeenten is touched, nor goes gone.
         gemeenten = context.scope.within(self.rules.gemeenten_in_file(self.tally, context, plan))
         plan.gemeenten = context.scope.within(plan.gemeenten | gemeenten)

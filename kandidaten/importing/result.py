@@ -101,9 +101,9 @@ class SheetPlan:
             "unknown_columns": list(self.unknown_columns),
             "ignored": self.ignored_reason,
             "header_row": self.header_row + 1,
-            "field_changes": [
+            "field_changes": [  # the most first, then by name: the same order however the rows were read
                 {"field": name, "old": old, "new": new, "count": count}
-                for (name, old, new), count in self.field_changes.most_common()
+                for (name, old, new), count in sorted(self.field_changes.items(), key=lambda item: (-item[1], item[0]))
             ],
             "first_errors": [error.as_dict() for error in self.errors[:MAX_ERRORS_KEPT]],
         }

@@ -170,7 +170,7 @@ class ClientRules(Rules):
             gemeenten.add(gemeente_id)
             if not known:
                 unknown[shown or "(leeg)"] += count
-        for name, count in unknown.most_common():
+        for name, count in _most_first(unknown):
             plan.warnings.append(f"Onbekende gemeente '{name}': {count} {'rij' if count == 1 else 'rijen'} "
                                  "(bewaard onder 'Onbekend').")
         _doelgroep_warnings(plan, tally, context)
@@ -282,6 +282,11 @@ def _derived(found, context):
     return derived
 
 
+def _most_first(counts):
+    """(name, count), the most rows first, then by name: the same order however the rows were read."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
 def _doelgroep_warnings(plan, tally, context):
     """A doelgroep not in the table leaves "klant van" unknown, unless the file says it (Indicering)."""
     if tally.has_indicering:
@@ -294,7 +299,7 @@ def _doelgroep_warnings(plan, tally, context):
             continue
         if not context.doelgroep_klant_van.get(doelgroep_sleutel(name)):
             unknown[name or "(leeg)"] += count
-    for name, count in unknown.most_common():
+    for name, count in _most_first(unknown):
         plan.warnings.append(
             f"Doelgroep '{name}' staat niet in de tabel doelgroepen: 'klant van' is onbekend voor {count} "
             f"{'rij' if count == 1 else 'rijen'} (beheer kan de doelgroep toevoegen)."

@@ -319,3 +319,15 @@ def test_an_import_that_changed_data_leaves_planner_statistics_for_its_tables(tm
                         [["1", "M1", "T1", "2026-02-01", None, "N"]]))
     assert _has_planner_statistics(Traject._meta.db_table)
     assert _has_planner_statistics(Module._meta.db_table)
+
+
+def test_a_header_repeated_at_a_page_break_is_skipped_and_a_total_row_is_a_row_error(tmp_path):
+    total = ["Totaal: 2 kandidaten", *[None] * (len(KANDIDAAT_HEADER) - 1)]
+    rows = [kandidaat_row("1"), [None] * len(KANDIDAAT_HEADER), KANDIDAAT_HEADER,
+            kandidaat_row(2.0, gemeente="s Gravenhage"), total]
+    outcome = load(kandidaten_xlsx(tmp_path / "k.xlsx", rows, title_rows=2), skip_invalid=True)
+    assert outcome.status == "applied", outcome.message
+    assert dict(Kandidaat.objects.values_list("pers_nr", "gemeente__naam")) == {"1": "Epe", "2": "'s-Gravenhage"}
+    summary = outcome.sheets[0]
+    assert "1 herhaalde kopregel(s) in het blad overgeslagen." in summary["warnings"]
+    assert [(e["row"], e["column"]) for e in summary["first_errors"]] == [(8, "Pers. nr.")]

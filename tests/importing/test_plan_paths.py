@@ -139,16 +139,31 @@ def test_quick_pass_settles_unchanged_rows_of_number_and_text_keys(tmp_path):
     assert [row["pers_nr_sleutel"] for row in outcome[NEW]] == ["7"]
 
 
+def _planner(rows):
+    layout = detect([KANDIDAAT_HEADER])
+    return plan.SheetPlanner(RawSheet("K", rows_list=[KANDIDAAT_HEADER, *rows]), layout,
+                             Context(datetime.date(2026, 11, 23)), Discard(), SheetPlan("K", layout.export_type))
+
+
 @pytest.mark.parametrize("rows, reason", [
     ([kandidaat_row("1"), kandidaat_row("01")], "a key twice"),
-    ([kandidaat_row("1"), kandidaat_row(" 2")], "a key that is not plain digits"),
-    ([kandidaat_row("1"), [None] * len(KANDIDAAT_HEADER)], "an empty row"),
+    ([kandidaat_row("1"), kandidaat_row(" 1")], "a plain key and the same key spelled otherwise"),
+    ([kandidaat_row("1"), kandidaat_row(""), kandidaat_row("Jan")], "mostly rows without a plain key"),
 ])
 def test_quick_pass_leaves_a_chunk_it_cannot_judge_to_the_row_by_row_path(rows, reason):
-    layout = detect([KANDIDAAT_HEADER])
-    planner = plan.SheetPlanner(RawSheet("K", rows_list=[KANDIDAAT_HEADER, *rows]), layout,
-                                Context(datetime.date(2026, 11, 23)), Discard(), SheetPlan("K", layout.export_type))
-    assert plan.QuickPass(planner).candidates(1, rows) is None, reason
+    assert plan.QuickPass(_planner(rows)).candidates(1, rows) is None, reason
+
+
+def test_quick_pass_takes_the_plain_rows_of_a_noisy_chunk_and_hands_the_rest_on_in_file_order():
+    noise = ["Subtotaal Epe", None, None, None, None, None, None, None, None, None]
+    rows = [kandidaat_row("1"), [None] * len(KANDIDAAT_HEADER), noise, kandidaat_row(" 2"), kandidaat_row(3.0),
+            KANDIDAAT_HEADER, kandidaat_row("4"), kandidaat_row("5"), kandidaat_row("6")]
+    planner = _planner(rows)
+    candidates = plan.QuickPass(planner).candidates(1, rows)
+    assert [(candidate[0], candidate[3]) for candidate in candidates] == [
+        (2, "1"), (5, "2"), (6, "3"), (8, "4"), (9, "5"), (10, "6")]
+    assert [(error.row, error.column) for error in planner.plan.errors] == [(4, "Pers. nr.")]
+    assert (planner.plan.rows_read, planner.repeated_headers) == (7, 1)
 
 
 def test_a_reimport_with_a_few_changes_reads_only_their_stored_records(tmp_path):
