@@ -97,7 +97,8 @@ class QuickPass:
         plain = [offset for offset, cell in enumerate(cells) if n.is_plain_key(cell)]
         if len(plain) * 2 < len(chunk):
             return None  # mostly noise: row by row
-        others = [offset for offset in range(len(chunk)) if offset not in set(plain)]
+        taken = set(plain)
+        others = [offset for offset in range(len(chunk)) if offset not in taken]
         shown, sleutels = n.plain_keys([cells[offset] for offset in plain])
         if not _keys_of(cells[offset] for offset in others).isdisjoint(sleutels):
             return None  # the row-by-row path would judge which of two rows comes first
