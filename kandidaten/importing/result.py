@@ -5,7 +5,10 @@ from dataclasses import dataclass, field
 
 from .errors import RowError
 
-MAX_ERRORS_KEPT = 200  # row errors in the summary; all of them go to the error file
+MAX_ERRORS_KEPT = 200  # row errors in the summary; the error file has up to MAX_ERRORS_WITH_ROWS
+# Each error keeps its row for the error file: a file that is all errors (items before their clients) would
+# otherwise keep every row of it. Beyond this many, errors are counted only.
+MAX_ERRORS_WITH_ROWS = 100_000
 GONE_CONFIRM_SAMPLE = 25
 
 _LABELS = {
@@ -61,21 +64,38 @@ class SheetPlan:
     header: list = field(default_factory=list)
     gemeenten: set = field(default_factory=set)  # the gemeenten its rows concern (within the user's scope)
     gone_sample: list = field(default_factory=list)  # who would go, by business key (rules.gone_sample)
+    errors_not_kept: int = 0  # errors beyond MAX_ERRORS_WITH_ROWS, counted only
+    rows_not_kept: int = 0  # the rows they were in
 
     @classmethod
     def ignored(cls, sheet, reason):
         return cls(sheet, None, ignored_reason=reason)
 
     def row_error(self, excel_row, cells, column_name, value, message):
+        if len(self.errors) >= MAX_ERRORS_WITH_ROWS:
+            if not self.errors_not_kept:
+                self.warnings.append(f"Meer dan {MAX_ERRORS_WITH_ROWS:,} fouten: het foutenbestand bevat de eerste "
+                                     f"{MAX_ERRORS_WITH_ROWS:,}.".replace(",", "."))
+            self.errors_not_kept += 1
+            self.rows_not_kept += excel_row not in self.error_rows and excel_row != self._last_error_row
+            self._last_error_row = excel_row
+            return
         self.errors.append(
             RowError(self.sheet, excel_row, column_name, "" if value is None else str(value)[:200], message,
                      list(cells))
         )
         self.error_rows.add(excel_row)
+        self._last_error_row = excel_row
+
+    _last_error_row = None
 
     @property
     def error_count(self):
-        return len(self.errors) + len(self.sheet_errors)
+        return len(self.errors) + self.errors_not_kept + len(self.sheet_errors)
+
+    @property
+    def error_row_count(self):
+        return len(self.error_rows) + self.rows_not_kept
 
     @property
     def changes(self):
@@ -95,7 +115,7 @@ class SheetPlan:
             "gone_sample": list(self.gone_sample),
             "gemeenten": sorted(self.gemeenten),
             "errors": self.error_count,
-            "error_rows": len(self.error_rows),
+            "error_rows": self.error_row_count,
             "warnings": list(self.warnings),
             "sheet_errors": list(self.sheet_errors),
             "unknown_columns": list(self.unknown_columns),

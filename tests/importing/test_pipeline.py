@@ -331,3 +331,20 @@ def test_a_header_repeated_at_a_page_break_is_skipped_and_a_total_row_is_a_row_e
     summary = outcome.sheets[0]
     assert "1 herhaalde kopregel(s) in het blad overgeslagen." in summary["warnings"]
     assert [(e["row"], e["column"]) for e in summary["first_errors"]] == [(8, "Pers. nr.")]
+
+
+def test_a_file_of_errors_keeps_the_rows_of_the_first_errors_only_and_counts_them_all(tmp_path, monkeypatch):
+    import json
+
+    from kandidaten.importing import errors_path, result
+
+    monkeypatch.setattr(result, "MAX_ERRORS_WITH_ROWS", 3)
+    load(kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")]))
+    # Items of clients that were never imported: every row is an error, as when the files come in the wrong order.
+    outcome = load(items_workbook(tmp_path, [[str(n), f"T{n}", "01-01-2026", "A", None, None] for n in range(2, 8)],
+                                  []), dry_run=True)
+    summary = outcome.sheets[0]
+    assert (summary["errors"], summary["error_rows"]) == (6, 6)
+    assert "Meer dan 3 fouten: het foutenbestand bevat de eerste 3." in summary["warnings"]
+    stored = json.loads(errors_path(outcome.import_record).read_text())
+    assert [error[0] for error in stored[0]["errors"]] == [2, 3, 4]
