@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kandidaten.models import KandidaatWijziging
 
-from .store import CHANGED, GONE, HISTORY, NEW, REHASH
+from .store import CHANGED, GONE, HISTORY, NEW, REHASH, SHARED, SHARED_ID
 
 BULK_MIN_ROWS = 50_000
 
@@ -57,23 +57,27 @@ def insert_new(store, export_type, record, now):
     planned = store.table(NEW, export_type)
     if not planned:
         return
-    source, names = planned
     model, rules = export_type.model, export_type.rules
-    references = rules.references(names)
-    given = [name for name in names if not name.startswith("_")]
-    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    source, names = planned
+    source += " AS planned"
+    # {field: the expression that gives it}: the planned values, kept once per combination or per row
+    given = {name: f"planned.{_quote(name)}" for name in names if not name.startswith("_")}
+    shared = store.table(SHARED, export_type)
+    if shared:  # store.add_new
+        given |= {name: f"shared.{_quote(name)}" for name in shared[1] if name != "id"}
+        source += f" JOIN {shared[0]} AS shared ON shared.id = planned.{_quote(SHARED_ID)}"
+    given |= {reference.field: _lookup(reference) for reference in rules.references(names)}
     bookkeeping = {"in_bron": True, "niet_in_bron_sinds": None, "laatste_import_id": record.pk, "bijgewerkt": now}
     if rules.first_import_field:
         bookkeeping[rules.first_import_field] = record.pk
-    skipped = {"id", *given, *(reference.field for reference in references), *bookkeeping}
-    defaults = {name: None if field.is_relation else field.get_default() for name, field in by_attname.items()
-                if name not in skipped}
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    defaults = {name: None if field.is_relation else field.get_default() for name, field in fields.items()
+                if name not in {"id", *given, *bookkeeping}}
     constants = {**defaults, **bookkeeping}
-    columns = [*given, *(reference.field for reference in references), *constants]
-    selected = [f"planned.{_quote(name)}" for name in given] + [_lookup(reference) for reference in references]
-    selected += [_parameter(by_attname[name]) for name in constants]
+    columns = [*given, *constants]
+    selected = [*given.values(), *(_parameter(fields[name]) for name in constants)]
     _execute(f"INSERT INTO {_quote(model._meta.db_table)} ({', '.join(map(_quote, columns))}) "
-             f"SELECT {', '.join(selected)} FROM {source} AS planned", list(constants.values()))
+             f"SELECT {', '.join(selected)} FROM {source}", list(constants.values()))
 
 
 def _parameter(field):

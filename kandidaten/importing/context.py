@@ -16,9 +16,10 @@ class Context:
     planned after the clients, against the clients stored and those the file brings.
     """
 
-    def __init__(self, import_date, scope=None):
+    def __init__(self, import_date, scope=None, prefetch=None):
         self.import_date = import_date
         self.scope = scope or Scope()
+        self.prefetch = prefetch  # stored hashes read while the file was parsed (prefetch.py), or None
         self.salt = reference_salt()
         self.gemeenten = n.GemeenteResolver()
         self.doelgroep_klant_van = dict(Doelgroep.objects.values_list("sleutel", "klant_van"))
@@ -27,6 +28,9 @@ class Context:
         self.trajecten_in_file = set()
         self._stored_clients = None  # key -> gemeente id
         self._stored_trajecten = None
+
+    def hashes_read_ahead(self, export_type):
+        return self.prefetch.stored_hashes(export_type) if self.prefetch else None
 
     def _clients(self):
         if self._stored_clients is None:

@@ -11,6 +11,7 @@ import contextlib
 import gc
 import hashlib
 import logging
+import time
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -25,6 +26,7 @@ from .context import Context
 from .detect import detect_sheets
 from .errors import UnreadableFile
 from .plan import plan_sheet
+from .prefetch import Prefetch
 from .read import read_file
 from .scope import Scope
 from .stand import take_from_file as take_stand_from_file
@@ -92,8 +94,11 @@ def _import_file(path, *, user=None, original_name=None, export_type=None, dry_r
     problem = take_given_stand(record, stand)
     if problem:
         return result.finish(record, "refused", problem, 2)
+    version = data_version()  # what the data looked like before anything of it was read
     try:
-        layouts, ignored = detect_sheets(read_file(path, name), export_type, name)  # read → detect
+        raw_sheets = read_file(path, name)
+        prefetch = Prefetch(raw_sheets)  # reads stored hashes while detect parses
+        layouts, ignored = detect_sheets(raw_sheets, export_type, name)
     except UnreadableFile as unreadable:
         return result.finish(record, "refused", str(unreadable), 2)
     except OSError as unreadable:
@@ -103,7 +108,7 @@ def _import_file(path, *, user=None, original_name=None, export_type=None, dry_r
         kinds = "; ".join(f"{t.name}: {', '.join(c.header for c in t.required)}" for t in TYPES.values())
         message = f"In {name} is geen blad herkend als export (verplichte kolommen per soort — {kinds})."
         return result.finish(record, "refused", message, 2, [plan.summary() for plan in ignored])
-    run = ImportRun(record, layouts, ignored, Scope(user))
+    run = ImportRun(record, layouts, ignored, Scope(user), version, prefetch)
     if dry_run:
         return run.preview(confirm_mass_gone)
     return run.apply(skip_invalid=skip_invalid, confirm_mass_gone=confirm_mass_gone,
@@ -124,13 +129,16 @@ def _new_record(path, name, user):
 class ImportRun:
     """The planning and applying of the detected sheets of one file."""
 
-    def __init__(self, record, layouts, ignored, scope):
+    def __init__(self, record, layouts, ignored, scope, version, prefetch=None):
         self.record, self.layouts, self.ignored, self.scope = record, layouts, ignored, scope
+        self.version = version  # the data generation before the file was read: a plan is made against it
+        self.prefetch = prefetch
         self.plans, self.context = [], None
 
     def plan(self, store):
         """Plan every sheet, in type order, releasing each once planned: only one sheet in memory."""
-        self.context = Context(timezone.localdate(), self.scope)
+        self.context = Context(timezone.localdate(), self.scope, self.prefetch)
+        self.prefetch = None  # read ahead for the first plan only
         self.plans, done = [], 0
         for raw, layout in self.layouts:
             plan = plan_sheet(raw, layout, self.context, store, self._progress(done))
@@ -139,11 +147,15 @@ class ImportRun:
             self.plans.append(plan)
 
     def _progress(self, done):
-        """Rows read, for the import page (outside the write transaction, so others see it)."""
+        """Rows read, for the import page (outside the write transaction, so others see it); at most twice a
+        second, as the page polls every two."""
         record_pk = self.record.pk
+        last = [0.0]
 
         def write(rows):
-            Import.objects.filter(pk=record_pk).update(rijen_gelezen=done + rows)
+            if time.monotonic() - last[0] >= 0.5:
+                last[0] = time.monotonic()
+                Import.objects.filter(pk=record_pk).update(rijen_gelezen=done + rows)
 
         return write
 
@@ -160,7 +172,7 @@ class ImportRun:
 
     def preview(self, confirm_mass_gone):
         """A dry run: the plan's counts, changes, samples and errors; nothing kept, nothing written."""
-        self.record.data_versie = data_version()
+        self.record.data_versie = self.version
         self.plan(Discard())
         summaries = self.summaries()
         result.store_errors(self.record, self.plans)
@@ -192,16 +204,15 @@ class ImportRun:
 
     def _plan_and_write(self, store, expected_version, problems):
         """Plan without the lock; then, under it, write — planning again first if the data moved meanwhile."""
-        if expected_version is not None and data_version() != expected_version:
+        if expected_version is not None and self.version != expected_version:
             raise Refused(STALE)
-        planned_at = data_version()
         self.plan(store)
         self._refuse_if(problems)
         with foreign_keys_checked_at_the_end() as foreign_keys, transaction.atomic():
             _lock()
             if expected_version is not None and data_version() != expected_version:
                 raise Refused(STALE)
-            if data_version() != planned_at:  # another import or a correction came in between
+            if data_version() != self.version:  # another import or a correction came in between
                 store.drop()
                 self.plan(store)
                 self._refuse_if(problems)

@@ -19,10 +19,10 @@ from . import normalise as n
 from .columns import ColumnNormaliser, Failed
 from .errors import CellError
 from .existing import Existing
-from .hashing import raw_digests, raw_hash, sheet_salt
+from .hashing import digests_of_text_rows, raw_digests, raw_hash, sheet_salt
 from .origin import ERRORBOOK_WARNING
 from .result import GONE_CONFIRM_SAMPLE, SheetPlan, display, label
-from .store import CHANGED, GONE, HISTORY, NEW, REHASH, REHASH_COLUMNS
+from .store import CHANGED, GONE, HISTORY, REHASH, REHASH_COLUMNS
 from .types import header_key
 
 CHUNK_ROWS = 10_000
@@ -93,7 +93,7 @@ class QuickPass:
         cells = list(map(self.key_of, chunk))
         keys = n.plain_keys(cells)
         if keys is not None:
-            return self._plain(range(index + 1, index + 1 + len(chunk)), chunk, *keys)
+            return self._plain(range(index + 1, index + 1 + len(chunk)), chunk, *keys, keys_as_cells=keys[0] is cells)
         plain = [offset for offset, cell in enumerate(cells) if n.is_plain_key(cell)]
         if len(plain) * 2 < len(chunk):
             return None  # mostly noise: row by row
@@ -109,7 +109,8 @@ class QuickPass:
         rest = planner.judge_rows((index + 1 + offset, chunk[offset]) for offset in others)
         return sorted(quick + rest, key=operator.itemgetter(0))
 
-    def _plain(self, excel_rows, rows, shown, sleutels):
+    def _plain(self, excel_rows, rows, shown, sleutels, keys_as_cells=False):
+        """`keys_as_cells`: the shown keys are the key cells themselves (text), which hash a row with one join."""
         planner = self.planner
         if planner.in_scope is not None and not all(map(planner.in_scope, rows)):
             return None
@@ -120,7 +121,9 @@ class QuickPass:
         planner.seen.update(zip(sleutels, excel_rows, strict=True))
         planner.plan.rows_read += len(rows)
         planner.tally.rows(rows)
-        digests = raw_digests(planner.salt, shown, list(map(planner.others_of, rows)))
+        digests = digests_of_text_rows(planner.salt, rows, planner.key_and_others) if keys_as_cells else None
+        if digests is None:
+            digests = raw_digests(planner.salt, shown, list(map(planner.others_of, rows)))
         changed = list(map(operator.not_, map(self.unchanged, digests)))
         planner.plan.unchanged += changed.count(False)
         candidates = list(itertools.compress(zip(excel_rows, rows, shown, sleutels, digests, strict=True), changed))
@@ -159,6 +162,7 @@ class SheetPlanner:
         # In the type's column order (positions keeps it): what a stored hash was made of.
         others = [position for column, position in positions.items() if column is not key_column]
         self.others_of = operator.itemgetter(*others) if len(others) > 1 else (lambda cells, _p=others[0]: (cells[_p],))
+        self.key_and_others = operator.itemgetter(self.key_position, *others)
         header_names = {position: str(cell).strip() for position, cell in enumerate(layout.header_cells)}
         self.normalisers = [
             (column.field, operator.itemgetter(position),
@@ -170,7 +174,7 @@ class SheetPlanner:
         self.required = {position: column for column, position in positions.items() if column.required}
         self.formulas = raw_sheet.formulas_without_value
         self.formula_rows = {row for row, col in self.formulas if col in self.required}
-        self.existing = Existing(export_type)
+        self.existing = Existing(export_type, context.hashes_read_ahead(export_type))
         self.salt = sheet_salt(context.salt, layout)
         self.seen = {}  # sleutel -> the Excel row that has it: duplicates, and what is still in the source
         self.tally = Tally(layout)
@@ -297,7 +301,7 @@ class SheetPlanner:
         picked = {name: [column[offset] for offset in offsets] for name, column in columns.items()}
         self.rules.derive_new(picked, len(offsets), self.context)
         self.plan.new += len(offsets)
-        self.store.add(NEW, self.export_type, tuple(picked), zip(*picked.values(), strict=True))
+        self.store.add_new(self.export_type, picked)
 
     def _compare(self, batch):
         """Compare rows whose raw cells changed with their stored values: changed, or the same once normalised."""

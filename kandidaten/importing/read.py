@@ -50,6 +50,7 @@ class RawSheet:
     loader: object = None  # xlsx: () -> CalamineSheet
     scans: object = None  # xlsx: the _SheetScans of its workbook
     mark: str = ""  # xlsx: this app's mark on the workbook, if any (importing.origin)
+    first_texts: tuple = ()  # xlsx: texts near the start of its XML, read before the parse (prefetch.py)
     skip_columns: int = 0  # columns in front that are not the export's (an error workbook's own)
     _sheet: object = None
 
@@ -266,6 +267,7 @@ def _read_xlsx(path, name):
             members = _sheet_members(archive)
             declared = limits.check_sheets(archive, members, name)  # before any parse
             mark = _mark(archive)
+            heads = _texts_at_the_start(archive, members)
 
     # The XML scan (last row, formulas without a value: 0.3-0.4 s for 200k rows) runs on another thread while
     # calamine parses here without the GIL. Not the other way round: calamine's memory then belongs to this
@@ -286,7 +288,28 @@ def _read_xlsx(path, name):
 
         return load
 
-    return [RawSheet(sheet_name, loader=loader(sheet_name), scans=scans, mark=mark) for sheet_name in sheet_names]
+    return [RawSheet(sheet_name, loader=loader(sheet_name), scans=scans, mark=mark,
+                     first_texts=heads.get(sheet_name, ())) for sheet_name in sheet_names]
+
+
+_TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]{1,200})</t>")
+HEAD_BYTES = 16 * 1024
+
+
+def _texts_at_the_start(archive, members):
+    """Sheet name -> the texts near the start of its XML (inline, and the workbook's first shared strings):
+    its header among them, before the sheet is parsed (prefetch.py guesses its type from them)."""
+    shared = ()
+    if "xl/sharedStrings.xml" in archive.NameToInfo:
+        with archive.open("xl/sharedStrings.xml") as member:
+            shared = _TEXT.findall(member.read(HEAD_BYTES))
+    heads = {}
+    for sheet, member_name in members.items():
+        if member_name in archive.NameToInfo:
+            with archive.open(member_name) as member:
+                heads[sheet] = tuple(_xml_unescape(text.decode("utf-8", "replace"))
+                                     for text in [*_TEXT.findall(member.read(HEAD_BYTES)), *shared])
+    return heads
 
 
 _MARK = re.compile(
@@ -321,6 +344,10 @@ class _SheetScans:
                     for sheet, member in members.items()
                     if member in archive.NameToInfo
                 }
+
+    def wait(self):
+        """Until every sheet is scanned (the scan's own errors are for the sheet's check to raise)."""
+        concurrent.futures.wait([self.future])
 
     def of(self, sheet_name):
         return self.future.result().get(sheet_name, (0, set()))

@@ -8,6 +8,7 @@ A dry run keeps no rows (Discard): the preview shows counts and samples only.
 """
 
 import contextlib
+import itertools
 
 from django.db import connection, transaction
 
@@ -16,6 +17,8 @@ from kandidaten.models import KandidaatWijziging
 BATCH = 5000
 # What each kind of table holds, besides the planned values of a row (new, changed).
 NEW, CHANGED, REHASH, GONE, HISTORY = "new", "changed", "rehash", "gone", "history"
+SHARED = "shared"  # the distinct combinations of a type's shared columns (Rules.shared_columns) of new rows
+SHARED_ID = "_shared"  # a new row's combination of them
 REHASH_COLUMNS = ("id", "bron_hash")  # same data, another raw spelling: only the hash is written
 GONE_COLUMNS = ("id",)
 HISTORY_COLUMNS = ("kandidaat_id", "veld", "oud", "nieuw")  # KandidaatWijziging, one per changed field
@@ -30,6 +33,9 @@ class Discard:
     def add(self, kind, export_type, names, rows):
         pass
 
+    def add_new(self, export_type, columns):
+        pass
+
     def table(self, kind, export_type):
         return None
 
@@ -42,6 +48,23 @@ class TemporaryTables(Discard):
 
     def __init__(self):
         self.tables = {}  # (kind, type name) -> (quoted table name, column names)
+        self.combinations = {}  # type name -> {combination of shared values: its id}
+
+    def add_new(self, export_type, columns):
+        """New rows, given as {name: values}. The columns the type shares between many rows (the derived
+        flags and what they derive from: a few hundred combinations) are kept once per combination, each row
+        pointing at its own: half the values to pass per row, where passing them is what writing costs."""
+        shared = [name for name in export_type.rules.shared_columns if name in columns]
+        if shared:
+            combinations = self.combinations.setdefault(export_type.name, {})
+            known = len(combinations)
+            ids = [combinations.setdefault(combination, len(combinations))
+                   for combination in zip(*(columns[name] for name in shared), strict=True)]
+            added = itertools.islice(combinations.items(), known, None)
+            self.add(SHARED, export_type, ("id", *shared), ((number, *values) for values, number in added))
+            columns = {name: values for name, values in columns.items() if name not in shared}
+            columns[SHARED_ID] = ids
+        self.add(NEW, export_type, tuple(columns), zip(*columns.values(), strict=True))
 
     def add(self, kind, export_type, names, rows):
         """Add `rows` (tuples in the order of `names`) to this kind of table of the type."""
@@ -64,20 +87,25 @@ class TemporaryTables(Discard):
         return self.tables.get((kind, export_type.name))
 
     def rows(self, kind, export_type):
-        """The rows of a table as dicts, in no particular order (for tests and inspection)."""
+        """The rows of a table as dicts, in no particular order, new ones with their shared values (for tests and
+        inspection)."""
         found = self.table(kind, export_type)
         if found is None:
             return []
         table, columns = found
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT * FROM {table}")
-            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        if kind == NEW and SHARED_ID in columns:
+            combinations = {row.pop("id"): row for row in self.rows(SHARED, export_type)}
+            rows = [{**row, **combinations[row.pop(SHARED_ID)]} for row in rows]
+        return rows
 
     def drop(self):
         with connection.cursor() as cursor:
             for table, _columns in self.tables.values():
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        self.tables = {}
+        self.tables, self.combinations = {}, {}
 
     def _create(self, kind, export_type, names):
         table = connection.ops.quote_name(f"import_plan_{kind}_{export_type.name}")
@@ -90,6 +118,8 @@ class TemporaryTables(Discard):
 
 
 def _column_type(model, name):
+    if name == SHARED_ID:
+        return "integer"
     if name.startswith(REFERENCE_PREFIX):
         return "varchar(50)"
     return model._meta.get_field(name).db_type(connection)
