@@ -95,6 +95,8 @@ def plain_keys(cells):
     """key_of() of every cell of a chunk as (shown keys, sleutels) when all are plain — ASCII digits up to 50
     long, or whole numbers from 0 below 10^15 — else None (then each goes through key_of itself)."""
     kinds = set(map(type, cells))
+    if not kinds:
+        return [], []
     if kinds == {str}:  # the usual export: keys as text
         return _plain_texts(cells)
     if not kinds <= {str, float}:

@@ -69,8 +69,10 @@ def sheet_rows(draw):
 
 def _stored_state(tmp_path):
     """Clients 1-6 in the database, 4 of them no longer in the source, 5 and 6 of another gemeente; a user of Epe."""
-    from kandidaten.models import Kandidaat
+    from kandidaten.models import Kandidaat, Module, Traject
 
+    Module.objects.all().delete()
+    Traject.objects.all().delete()
     Kandidaat.objects.all().delete()
     if not Gebruiker.objects.filter(username="epe").exists():
         make_user("epe", gemeenten=["Epe"])
@@ -121,6 +123,58 @@ def test_quick_pass_plans_every_sheet_as_row_by_row_does(tmp_path, monkeypatch, 
     monkeypatch.setattr(plan, "CHUNK_ROWS", chunk_rows)
     scope = Scope(Gebruiker.objects.get(username="epe")) if user else None
     assert _plan(rows, quick=True, scope=scope) == _plan(rows, quick=False, scope=scope)
+
+
+MODULE_HEADER = ["Pers. nr.", "Module-ID", "Traject-ID", "Startdatum", "Einddatum", "Opgeschort"]
+MODULE_CELLS = {
+    "Pers. nr.": st.sampled_from(["1", "02", 3.0, "5", "6", "99", "", "abc"]),  # 5 and 6: Heerde; 99: unknown
+    "Module-ID": st.sampled_from(["11", "12", "013", 14.0, "15", "16", "17", "", None, "M1", " 12"]),
+    "Traject-ID": st.sampled_from(["21", "22", "", None, "404", "T9"]),
+    "Startdatum": st.sampled_from(["01-02-2026", "2026-03-01", "31-02-2026", "", datetime.date(2026, 1, 5)]),
+    "Einddatum": st.sampled_from([None, "", "01-01-2026", "30-06-2026"]),
+    "Opgeschort": st.sampled_from(["J", "N", "", "misschien"]),
+}
+STORED_MODULES = [["1", "11", "21", "01-02-2026", None, "N"], ["2", "12", "21", "01-02-2026", "30-06-2026", "J"],
+                  ["3", "13", "22", "01-02-2026", None, "N"], ["5", "15", "", "01-02-2026", None, "N"],
+                  ["6", "16", "22", "01-02-2026", None, "N"]]
+
+
+@st.composite
+def module_rows(draw):
+    rows = []
+    for _ in range(draw(st.integers(0, 12))):
+        kind = draw(st.sampled_from(["row", "stored", "stored", "empty"]))
+        if kind == "stored":
+            row = list(draw(st.sampled_from(STORED_MODULES)))
+            if draw(st.booleans()):
+                header = draw(st.sampled_from(MODULE_HEADER))
+                row[MODULE_HEADER.index(header)] = draw(MODULE_CELLS[header])
+        elif kind == "empty":
+            row = [None] * len(MODULE_HEADER)
+        else:
+            row = [draw(MODULE_CELLS[header]) for header in MODULE_HEADER]
+        rows.append(row)
+    return rows
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=module_rows(), chunk_rows=st.sampled_from([1, 3, 10_000]), user=st.sampled_from([None, "Epe"]),
+       without_traject=st.booleans())
+def test_quick_pass_plans_every_modules_sheet_as_row_by_row_does(tmp_path, monkeypatch, rows, chunk_rows, user,
+                                                                 without_traject):
+    # Items: references by business key, the client's gemeente for scope and gone, a column that may be absent.
+    _stored_state(tmp_path)
+    import_file(csv_file(tmp_path / "t.csv", [["Pers. nr.", "Traject-ID", "Startdatum"], ["1", "21", "01-01-2026"],
+                                              ["3", "22", "01-01-2026"]]), original_name="t.csv")
+    import_file(csv_file(tmp_path / "m.csv", [MODULE_HEADER, *STORED_MODULES]), original_name="m.csv")
+    header = MODULE_HEADER
+    if without_traject:
+        header = [column for column in MODULE_HEADER if column != "Traject-ID"]
+        rows = [[cell for column, cell in zip(MODULE_HEADER, row, strict=True) if column != "Traject-ID"]
+                for row in rows]
+    monkeypatch.setattr(plan, "CHUNK_ROWS", chunk_rows)
+    scope = Scope(Gebruiker.objects.get(username="epe")) if user else None
+    assert _plan(rows, quick=True, scope=scope, header=header) == _plan(rows, quick=False, scope=scope, header=header)
 
 
 def test_quick_pass_settles_unchanged_rows_of_number_and_text_keys(tmp_path):
