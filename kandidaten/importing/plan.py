@@ -45,20 +45,14 @@ def plan_sheet(raw_sheet, layout, context, store, progress=None):
 
 
 class Tally:
-    """What every row read adds, changed or not: its raw gemeente and doelgroep cells (for the warnings and the
-    gemeenten a kandidaten file speaks for) and an item's raw Pers. nr. (the clients an item file speaks for)."""
+    """What every row read adds, changed or not: the raw cells of its type's tallied fields, counted (the
+    gemeenten a file speaks for, the clients an item file speaks for, warnings with row counts)."""
 
     def __init__(self, layout):
-        self.gemeenten = collections.Counter()
-        self.doelgroepen = collections.Counter()
-        self.clients = set()
+        self.counts = {field: collections.Counter() for field in layout.export_type.rules.tallied_fields}
         self.has_indicering = any(column.field == "indicering" for column in layout.positions)
-        wanted = {"gemeente": self.gemeenten, "doelgroep": self.doelgroepen}
-        if layout.export_type.is_item:
-            wanted["pers_nr"] = self.clients
-        self._columns = [(tally.update, operator.itemgetter(position))
-                         for column, position in layout.positions.items()
-                         if (tally := wanted.get(column.field)) is not None]
+        self._columns = [(self.counts[column.field].update, operator.itemgetter(position))
+                         for column, position in layout.positions.items() if column.field in self.counts]
 
     def rows(self, rows):
         for add, cell_of in self._columns:

@@ -48,6 +48,9 @@ class Rules:
     first_import_field = None  # set on a new record only, to the import that made it
     quiet_fields = frozenset()  # changes not worth a line in the preview or the history: implied by others
     shared_columns = ()  # columns of new rows that repeat together (store.TemporaryTables.add_new)
+    tallied_fields = ()  # raw cells counted over every row, changed or not (plan.Tally)
+    gemeente_field = ""  # the column whose raw cell tells a row's gemeente (scope, before normalising)
+    client_path = ""  # how a record reaches its client's fields ("" for the client itself)
 
     def finish(self, columns, sleutels, stored_gemeenten, context, plan):
         """Complete a chunk's columns in place; returns {offset: (column, value, message)} of refused rows."""
@@ -75,13 +78,16 @@ class Rules:
             changes["in_bron"] = (False, True)
         return changes
 
+    def gemeente_of_cell(self, cell, context):
+        """The gemeente id the raw `gemeente_field` cell names (None when it names none)."""
+        raise NotImplementedError
+
     def gone_sample(self, export_type, pks):
         """Records that would go, as the user knows them: business key, the client's Pers. nr. and name."""
         if not pks:
             return []
-        client = "kandidaat__" if export_type.is_item else ""
         rows = (export_type.model.objects.filter(pk__in=pks).order_by(export_type.id_field)
-                .values_list(export_type.id_field, f"{client}pers_nr", f"{client}naam"))
+                .values_list(export_type.id_field, f"{self.client_path}pers_nr", f"{self.client_path}naam"))
         return [{"sleutel": key, "pers_nr": pers_nr, "naam": naam} for key, pers_nr, naam in rows]
 
     def sheet_warnings(self, plan):
@@ -115,6 +121,14 @@ class ClientRules(Rules):
     # The derived flags and the coded fields they derive from: a few hundred combinations in 200,000 clients.
     shared_columns = ("dgr", "banenafspraak", "beschut_werk", "sonar_status", "klantprofiel", "indicering",
                       *DERIVED_FIELDS, "profiel_nodig_sinds")
+    tallied_fields = ("gemeente", "doelgroep")  # the gemeenten a file speaks for; warnings with row counts
+    gemeente_field = "gemeente"
+
+    def gemeente_of_cell(self, cell, context):
+        try:
+            return context.gemeenten(cell)[1]
+        except CellError:
+            return None
 
     def finish(self, columns, sleutels, stored_gemeenten, context, plan):
         shown, gemeente_ids, _known = unzip(columns.pop("gemeente"), 3)
@@ -166,7 +180,7 @@ class ClientRules(Rules):
     def gemeenten_in_file(self, tally, context, plan):
         gemeenten = set()
         unknown = collections.Counter()
-        for raw, count in tally.gemeenten.items():
+        for raw, count in tally.counts["gemeente"].items():
             try:
                 shown, gemeente_id, known = context.gemeenten(raw)
             except CellError:
@@ -189,6 +203,15 @@ class ItemRules(Rules):
 
     CLIENT = Reference("kandidaat_id", CLIENT_KEY, Kandidaat, "pers_nr_sleutel")
     quiet_fields = frozenset({"traject_id", "module_id", "plaatsing_id"})  # the key as shown: 0042 and 42 are one
+    tallied_fields = ("pers_nr",)  # the clients an item file speaks for
+    gemeente_field = "pers_nr"
+    client_path = "kandidaat__"
+
+    def gemeente_of_cell(self, cell, context):
+        try:
+            return context.client_gemeente(n.key_of(cell)[1])
+        except CellError:
+            return None
 
     def changes(self, values, old):
         changes = super().changes(values, old)
@@ -228,13 +251,7 @@ class ItemRules(Rules):
         return f"(SELECT gemeente_id FROM {clients} WHERE {clients}.id = {table}.kandidaat_id)"
 
     def gemeenten_in_file(self, tally, context, plan):
-        clients = set()
-        for cell in tally.clients:
-            try:
-                clients.add(n.key_of(cell)[1])
-            except CellError:
-                continue
-        return {context.client_gemeente(key) for key in clients} - {None}
+        return set(map(self.gemeente_of_cell, tally.counts["pers_nr"], itertools.repeat(context))) - {None}
 
 
 class TrajectRules(ItemRules):
@@ -296,7 +313,7 @@ def _doelgroep_warnings(plan, tally, context):
     if tally.has_indicering:
         return
     unknown = collections.Counter()
-    for raw, count in tally.doelgroepen.items():
+    for raw, count in tally.counts["doelgroep"].items():
         try:
             name = n.text(raw)
         except CellError:

@@ -7,11 +7,8 @@ naming its gemeente, and records only go "gone" within the scope.
 
 import operator
 
-from kandidaten.keys import pers_nr_sleutel
 from kandidaten.models import Gemeente
 from kandidaten.scoping import gemeenten_voor
-
-from .errors import CellError
 
 OUTSIDE = "buiten de gemeenten waarvoor u mag importeren"
 
@@ -51,19 +48,11 @@ class Scope:
         """
         if self.everything:
             return None
-        if layout.export_type.is_item:
-            def gemeente_of(cell):
-                return context.client_gemeente(pers_nr_sleutel(cell))
-            field = "pers_nr"
-        else:
-            def gemeente_of(cell):
-                try:
-                    return context.gemeenten(cell)[1]
-                except CellError:
-                    return None
-            field = "gemeente"
-        position = next(position for column, position in layout.positions.items() if column.field == field)
-        return _CachedTest(operator.itemgetter(position), lambda cell: self.allows(gemeente_of(cell)))
+        rules = layout.export_type.rules
+        position = next(position for column, position in layout.positions.items()
+                        if column.field == rules.gemeente_field)
+        return _CachedTest(operator.itemgetter(position),
+                           lambda cell: self.allows(rules.gemeente_of_cell(cell, context)))
 
     def refuse(self, problems, gemeente_ids, column, shown, message):
         """Add (column, shown value, message(gemeente)) to `problems` ({offset: problem}) for every planned row
