@@ -348,3 +348,40 @@ def test_a_file_of_errors_keeps_the_rows_of_the_first_errors_only_and_counts_the
     assert "Meer dan 3 fouten: het foutenbestand bevat de eerste 3." in summary["warnings"]
     stored = json.loads(errors_path(outcome.import_record).read_text())
     assert [error[0] for error in stored[0]["errors"]] == [2, 3, 4]
+
+
+def test_a_confirm_after_a_correction_in_the_admin_is_refused_and_changes_nothing(tmp_path):
+    load(kandidaten_xlsx(tmp_path / "a.xlsx", [kandidaat_row("1"), kandidaat_row("2")]))
+    path = kandidaten_xlsx(tmp_path / "b.xlsx", [kandidaat_row("1", klantprofiel="J"), kandidaat_row("2")])
+    preview = load(path, dry_run=True)
+    corrected = Kandidaat.objects.get(pers_nr="2")
+    corrected.begeleider = "B. Bakker"
+    corrected.save()  # a correction in the admin: a new data generation (kandidaten/signals.py)
+    before = list(Kandidaat.objects.order_by("pk").values())
+    outcome = load(path, import_record=preview.import_record, expected_version=preview.import_record.data_versie)
+    assert (outcome.status, outcome.exit_code) == ("refused", 1)
+    assert "gewijzigd sinds dit voorbeeld" in outcome.message
+    assert list(Kandidaat.objects.order_by("pk").values()) == before
+
+
+def test_data_that_changed_while_the_file_was_planned_is_planned_again_under_the_lock(tmp_path, monkeypatch):
+    from kandidaten.importing import pipeline
+    from tests.factories import make_kandidaat
+
+    rows = [kandidaat_row(str(number)) for number in range(1, 21)]
+    load(kandidaten_xlsx(tmp_path / "a.xlsx", rows))
+    plan, plans = pipeline.ImportRun.plan, []
+
+    def plan_while_another_writes(self, store):
+        plan(self, store)
+        plans.append(self.context)
+        if len(plans) == 1:  # between planning and the write: a client of Epe comes in (the admin, an import)
+            make_kandidaat("Epe", pers_nr="99")
+
+    monkeypatch.setattr(pipeline.ImportRun, "plan", plan_while_another_writes)
+    rows[0] = kandidaat_row("1", klantprofiel="J")
+    outcome = load(kandidaten_xlsx(tmp_path / "b.xlsx", rows))
+    assert outcome.status == "applied", outcome.message
+    assert len(plans) == 2, "planned again under the lock"
+    assert (outcome.sheets[0]["changed"], outcome.sheets[0]["gone"]) == (1, 1)
+    assert Kandidaat.objects.get(pers_nr="99").in_bron is False  # the file speaks for Epe: not in it, gone
