@@ -54,6 +54,75 @@ def big_kandidaten_xlsx(rows=200_000):
     return path
 
 
+def messy_kandidaten_xlsx(rows=200_000):
+    """The client export of big_kandidaten_xlsx() as real exports look: three title rows (one with the
+    peildatum), a third of the Pers. nrs. as number cells and the rest as text with a leading zero, gemeenten
+    spelled in several forms (aliases, capitals, stray spaces), and noise: an empty row every 997 rows, the
+    header again every 10,000 rows (a page break), a total row at the end."""
+    path = DATA_DIR / f"kandidaten-rommelig-{rows}.xlsx"
+    if path.exists():
+        return path
+    import python_calamine
+    import xlsxwriter
+
+    from kandidaten.models import GemeenteAlias
+
+    source = python_calamine.CalamineWorkbook.from_path(big_kandidaten_xlsx(rows)).get_sheet_by_index(0).to_python()
+    header_at = next(index for index, row in enumerate(source[:20]) if "Pers. nr." in row)
+    header, clients = source[header_at], source[header_at + 1:]
+    print(f"   {path.name} maken (eenmalig)…", file=sys.stderr, flush=True)
+    spellings = _gemeente_spellings(GemeenteAlias.objects.values_list("gemeente__naam", "alias"))
+    rng = random.Random(13)
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+    sheet = workbook.add_worksheet("Kandidaten")
+    for line, title in enumerate(["Kandidaten bekend bij het werkbedrijf", "Peildatum: 01-11-2026"]):
+        sheet.write_string(line, 0, title)
+    row_number = 3
+    for index, client in enumerate([header, *clients]):
+        if index and index % 997 == 0:
+            row_number += 1  # an empty row
+        if index and index % 10_000 == 0:
+            _write_cells(sheet, row_number, header)  # the header again, after a page break
+            row_number += 1
+        if index:
+            client = _messy(client, index, spellings, rng)
+        _write_cells(sheet, row_number, client)
+        row_number += 1
+    sheet.write_string(row_number, 0, f"Totaal: {len(clients)} kandidaten")
+    workbook.close()
+    return path
+
+
+def _gemeente_spellings(aliases):
+    spellings = {}
+    for naam, alias in aliases:
+        spellings.setdefault(naam, [naam]).append(alias)
+    return spellings
+
+
+def _messy(client, index, spellings, rng):
+    client = list(client)
+    pers_nr = str(client[1]).removesuffix(".0")
+    client[1] = float(pers_nr) if index % 3 == 0 else "0" + pers_nr
+    gemeente = str(client[0])
+    choice = rng.random()
+    if choice < 0.1:
+        client[0] = gemeente.upper() + " "
+    elif choice < 0.15:
+        client[0] = " " + gemeente.lower()
+    elif gemeente in spellings and choice < 0.6:
+        client[0] = rng.choice(spellings[gemeente])
+    return client
+
+
+def _write_cells(sheet, row, cells):
+    for column, cell in enumerate(cells):
+        if isinstance(cell, float):
+            sheet.write_number(row, column, cell)
+        elif cell not in (None, ""):
+            sheet.write_string(row, column, str(cell))
+
+
 def big_items_xlsx(trajecten=300_000, modules=500_000, plaatsingen=200_000, clients=200_000):
     """One workbook with three sheets, for the clients of big_kandidaten_xlsx()."""
     path = DATA_DIR / f"items-{trajecten}-{modules}-{plaatsingen}.xlsx"

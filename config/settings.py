@@ -234,6 +234,11 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 50) * 1024 * 1024
 IMPORT_MAX_ROWS_PER_SHEET = env_int("IMPORT_MAX_ROWS_PER_SHEET", 500_000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_MB", 1024) * 1024 * 1024
+# Bombs (kandidaten/importing/limits.py): how far an xlsx part may unpack, and the used rectangle of a sheet
+# (rows x columns: python-calamine reads it densely): 500,000 rows of the widest export that gets that long
+# (modules, 9 columns) read within 600 MB.
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
+IMPORT_MAX_CELLS_PER_SHEET = env_int("IMPORT_MAX_CELLS_PER_SHEET", 4_500_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The upload gate first: a file reaches a temporary file only from a user allowed to import (kandidaten/uploads.py).

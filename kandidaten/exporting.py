@@ -28,6 +28,11 @@ from kandidaten.scoping import gemeente_veld, gemeenten_van
 from kandidaten.weergave import ja_nee
 
 FORMATS = ("xlsx", "csv")
+# Every workbook this app writes carries this document property (File > Info > Properties in Excel), so the
+# importer recognises its own files: an export is refused as a source, an error workbook read as corrections.
+MARK_PROPERTY = "Kandidatenoverzicht"
+MARK_EXPORT = "export"
+MARK_ERRORBOOK = "foutenbestand"
 # A spreadsheet runs a cell starting with these as a formula (or DDE): OWASP "CSV injection".
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XML = {c: None for c in range(32) if c not in (9, 10, 13)}
@@ -94,6 +99,11 @@ def _iterate(rows):
     return iterator(chunk_size=2000) if iterator is not None else iter(rows)
 
 
+def mark_workbook(workbook, kind=MARK_EXPORT):
+    """Put this app's mark on an XlsxWriter workbook (see MARK_PROPERTY)."""
+    workbook.set_custom_property(MARK_PROPERTY, kind)
+
+
 def write_xlsx(target, rows, columns, *, sheet_name="Export"):
     """Write to `target` (path or file object); returns the number of data rows."""
     import xlsxwriter
@@ -103,6 +113,7 @@ def write_xlsx(target, rows, columns, *, sheet_name="Export"):
         {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
          "strings_to_numbers": False, "default_date_format": "dd-mm-yyyy"},
     )
+    mark_workbook(workbook)
     sheet = workbook.add_worksheet(sheet_name[:31])
     header_format = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     date_format = workbook.add_format({"num_format": "dd-mm-yyyy"})

@@ -3,7 +3,10 @@
 import json
 import tempfile
 
-from kandidaten.exporting import neutralise
+from kandidaten.exporting import MARK_ERRORBOOK, mark_workbook, neutralise
+
+# The columns in front of the original row; the importer knows an error workbook by them (importing.origin).
+LEAD_COLUMNS = ("Excel-rij", "Kolom", "Waarde", "Melding")
 
 
 def load_errors(path):
@@ -19,6 +22,7 @@ def write_errorbook(payload):
     spool = tempfile.TemporaryFile()
     workbook = xlsxwriter.Workbook(spool, {"constant_memory": True, "strings_to_formulas": False,
                                            "strings_to_numbers": False, "strings_to_urls": False})
+    mark_workbook(workbook, MARK_ERRORBOOK)
     bold = workbook.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
     count = 0
     used_names = set()
@@ -26,7 +30,7 @@ def write_errorbook(payload):
         name = _sheet_name(sheet["sheet"], used_names)
         worksheet = workbook.add_worksheet(name)
         original = ["" if cell is None else str(cell) for cell in sheet["header"]]
-        header = ["Excel-rij", "Kolom", "Waarde", "Melding", *original]
+        header = [*LEAD_COLUMNS, *original]
         for col, title in enumerate(header):
             worksheet.write_string(0, col, neutralise(title), bold)
         worksheet.freeze_panes(1, 4)
@@ -46,9 +50,9 @@ def write_errorbook(payload):
                 if cell is None or cell == "":
                     continue
                 if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-                    worksheet.write_number(row_index, 4 + offset, cell)
+                    worksheet.write_number(row_index, len(LEAD_COLUMNS) + offset, cell)
                 else:
-                    worksheet.write_string(row_index, 4 + offset, neutralise(str(cell)))
+                    worksheet.write_string(row_index, len(LEAD_COLUMNS) + offset, neutralise(str(cell)))
             row_index += 1
             count += 1
         worksheet.autofilter(0, 0, max(row_index - 1, 1), len(header) - 1)

@@ -5,6 +5,7 @@ date, datetime, None) and never raises anything but CellError.
 """
 
 import datetime
+import itertools
 import re
 
 from kandidaten.keys import gemeente_sleutel, pers_nr_sleutel
@@ -52,16 +53,75 @@ def limited(max_length):
     return normalise
 
 
-def key(value):
-    """Pers. nr. and the IDs: required; shown as written, matched on pers_nr_sleutel()."""
-    shown = text(value)
-    if isinstance(value, float) and not value.is_integer():
+MAX_KEY_LENGTH = 50
+
+
+def key_of(cell):
+    """(shown, sleutel) of a key cell — Pers. nr., Traject-, Module-, Plaatsing-ID: THE key parser.
+
+    Shown as written (a number cell 7974.0 as "7974"), matched on its canonical form (keys.pers_nr_sleutel:
+    "07974", "7974" and 7974.0 are one key). Digits and whole numbers, nearly every key, take the short way;
+    plain_keys() gives the same for a whole chunk (property-tested).
+    """
+    kind = type(cell)
+    if kind is str and cell.isdigit() and len(cell) <= MAX_KEY_LENGTH:
+        return cell, cell.lstrip("0") or "0"
+    if kind is float and cell.is_integer() and 0 <= cell < 1e15:
+        shown = str(int(cell))
+        return shown, shown
+    shown = text(cell)
+    if isinstance(cell, float) and not cell.is_integer():
         raise CellError("een nummer met decimalen is geen geldig nummer")
     if not shown:
         raise CellError("leeg, maar dit veld is verplicht")
-    if len(shown) > 50:
-        raise CellError("langer dan 50 tekens")
-    return shown
+    if len(shown) > MAX_KEY_LENGTH:
+        raise CellError(f"langer dan {MAX_KEY_LENGTH} tekens")
+    return shown, pers_nr_sleutel(shown)
+
+
+def key(value):
+    """A key cell as shown (a column's normaliser; see key_of)."""
+    return key_of(value)[0]
+
+
+def is_plain_key(cell):
+    """What plain_keys() takes, for one cell."""
+    if type(cell) is str:
+        return 0 < len(cell) <= MAX_KEY_LENGTH and cell.isascii() and cell.isdigit()
+    return type(cell) is float and cell.is_integer() and 0 <= cell < 1e15
+
+
+def plain_keys(cells):
+    """key_of() of every cell of a chunk as (shown keys, sleutels) when all are plain — ASCII digits up to 50
+    long, or whole numbers from 0 below 10^15 — else None (then each goes through key_of itself)."""
+    kinds = set(map(type, cells))
+    if not kinds:
+        return [], []
+    if kinds == {str}:  # the usual export: keys as text
+        return _plain_texts(cells)
+    if not kinds <= {str, float}:
+        return None
+    texts = [cell for cell in cells if type(cell) is str]
+    numbers = [cell for cell in cells if type(cell) is float]
+    if texts and _plain_texts(texts) is None:
+        return None
+    if not (all(map(float.is_integer, numbers)) and min(numbers) >= 0 and max(numbers) < 1e15):
+        return None
+    sleutels = [cell.lstrip("0") or "0" if type(cell) is str else str(int(cell)) for cell in cells]
+    return [cell if type(cell) is str else sleutel for cell, sleutel in zip(cells, sleutels, strict=True)], sleutels
+
+
+def _plain_texts(cells):
+    joined = "".join(cells)
+    if not (joined.isascii() and joined.isdigit()) or min(map(len, cells)) == 0 or max(
+            map(len, cells)) > MAX_KEY_LENGTH:
+        return None
+    # lstrip() hands back the cell itself when there is no zero to drop, so a key costs no new string (a
+    # million keys stay in memory until the sheet is planned).
+    sleutels = list(map(str.lstrip, cells, itertools.repeat("0")))
+    if "" in sleutels:
+        sleutels = [sleutel or "0" for sleutel in sleutels]
+    return cells, sleutels
 
 
 def required_text(value):

@@ -16,6 +16,7 @@ import contextlib
 import csv
 import io
 import itertools
+import operator
 import re
 import zipfile
 from dataclasses import dataclass
@@ -23,11 +24,13 @@ from pathlib import Path
 
 from django.conf import settings
 
+from kandidaten.exporting import MARK_PROPERTY
+
+from . import limits
 from .errors import UnreadableFile
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
-_MAX_ZIP_ENTRIES = 10_000
 _ROW_TAG = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 # A cell with a formula but no cached <v> value: calamine silently drops it.
 _FORMULA_WITHOUT_VALUE = re.compile(
@@ -41,9 +44,14 @@ class RawSheet:
     """One sheet; its rows are produced on demand so a big workbook is never all in memory at once."""
 
     name: str
-    rows_list: list | None = None  # CSV: all rows
+    rows_list: list | None = None  # rows given as a list (tests)
+    reader: object = None  # CSV: () -> a fresh iterator over its rows (the text is kept, not the rows)
+    counted_rows: int = 0  # CSV: its rows, counted when it was read
     loader: object = None  # xlsx: () -> CalamineSheet
     scans: object = None  # xlsx: the _SheetScans of its workbook
+    mark: str = ""  # xlsx: this app's mark on the workbook, if any (importing.origin)
+    first_texts: tuple = ()  # xlsx: texts near the start of its XML, read before the parse (prefetch.py)
+    skip_columns: int = 0  # columns in front that are not the export's (an error workbook's own)
     _sheet: object = None
 
     @property
@@ -54,20 +62,35 @@ class RawSheet:
     @property
     def formulas_without_value(self):
         """(row_index, col_index), 0-based, of formula cells without a cached value."""
-        return self.scans.of(self.name)[1] if self.scans else set()
+        if not self.scans:
+            return set()
+        skip = self.skip_columns
+        return {(row, col - skip) for row, col in self.scans.of(self.name)[1] if col >= skip}
 
     def _calamine(self):
         if self._sheet is None:
             sheet = self.loader()
             if self.scans:  # after the parse, which it ran beside
-                self.scans.check(self.name)
+                self.scans.check(self.name, sheet)
             self._sheet = sheet
         return self._sheet
 
     def iter_rows(self):
         """Every row from row 1, as lists of cell values (None or "" for empty cells)."""
+        if self.skip_columns:
+            return map(operator.itemgetter(slice(self.skip_columns, None)), self._all_rows())
+        return self._all_rows()
+
+    @property
+    def size_hint(self):
+        """About how many rows the sheet has, before it is read."""
+        return self.expected_rows or self.counted_rows or len(self.rows_list or ())
+
+    def _all_rows(self):
         if self.rows_list is not None:
             return iter(self.rows_list)
+        if self.reader is not None:
+            return self.reader()
         sheet = self._calamine()
         # calamine yields the empty rows above the used area itself, but starts each row at its first used
         # column: pad those, so a position is the Excel column (formula cells are found by column letter).
@@ -144,15 +167,8 @@ def sniff(head, name):
 
 
 def _check_zip(archive, name):
+    """Is it a workbook we may parse: not encrypted, not binary, no XML entities (sizes: limits.py)."""
     entries = archive.infolist()
-    if len(entries) > _MAX_ZIP_ENTRIES:
-        raise UnreadableFile(f"{name} bevat verdacht veel onderdelen ({len(entries)}): het is geweigerd.")
-    total = sum(entry.file_size for entry in entries)
-    if total > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
-        raise UnreadableFile(
-            f"{name} is uitgepakt groter dan {settings.IMPORT_MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB "
-            "(mogelijk een zip-bom): het is geweigerd."
-        )
     names = {entry.filename for entry in entries}
     if "EncryptedPackage" in names or "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
         raise UnreadableFile(f"{name} is geen Excel-werkmap (.xlsx): sla het in Excel op als .xlsx en probeer opnieuw.")
@@ -246,13 +262,17 @@ def _read_xlsx(path, name):
 
     with _zip_errors(name):
         with zipfile.ZipFile(path) as archive:
+            limits.check_archive(archive, name)
             _check_zip(archive, name)
             members = _sheet_members(archive)
+            declared = limits.check_sheets(archive, members, name)  # before any parse
+            mark = _mark(archive)
+            heads = _texts_at_the_start(archive, members)
 
     # The XML scan (last row, formulas without a value: 0.3-0.4 s for 200k rows) runs on another thread while
     # calamine parses here without the GIL. Not the other way round: calamine's memory then belongs to this
     # thread, and a parse on a thread of its own left ~70 MB that the process never got back.
-    scans = _SheetScans(path, name, members)
+    scans = _SheetScans(path, name, members, declared)
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         sheet_names = workbook.sheet_names
@@ -268,14 +288,50 @@ def _read_xlsx(path, name):
 
         return load
 
-    return [RawSheet(sheet_name, loader=loader(sheet_name), scans=scans) for sheet_name in sheet_names]
+    return [RawSheet(sheet_name, loader=loader(sheet_name), scans=scans, mark=mark,
+                     first_texts=heads.get(sheet_name, ())) for sheet_name in sheet_names]
+
+
+_TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]{1,200})</t>")
+HEAD_BYTES = 16 * 1024
+
+
+def _texts_at_the_start(archive, members):
+    """Sheet name -> the texts near the start of its XML (inline, and the workbook's first shared strings):
+    its header among them, before the sheet is parsed (prefetch.py guesses its type from them)."""
+    shared = ()
+    if "xl/sharedStrings.xml" in archive.NameToInfo:
+        with archive.open("xl/sharedStrings.xml") as member:
+            shared = _TEXT.findall(member.read(HEAD_BYTES))
+    heads = {}
+    for sheet, member_name in members.items():
+        if member_name in archive.NameToInfo:
+            with archive.open(member_name) as member:
+                heads[sheet] = tuple(_xml_unescape(text.decode("utf-8", "replace"))
+                                     for text in [*_TEXT.findall(member.read(HEAD_BYTES)), *shared])
+    return heads
+
+
+_MARK = re.compile(
+    rb'<property\b[^>]*\bname="' + re.escape(MARK_PROPERTY.encode()) + rb'"[^>]*>\s*<(?:\w+:)?lpwstr>([^<]{0,40})<'
+)
+
+
+def _mark(archive):
+    """This app's mark in the workbook's custom document properties (exporting.mark_workbook), or ""."""
+    info = archive.NameToInfo.get("docProps/custom.xml")
+    if info is None or info.file_size > 1024 * 1024:
+        return ""
+    found = _MARK.search(archive.read(info))
+    return found.group(1).decode("utf-8", "replace").strip() if found else ""
 
 
 class _SheetScans:
     """The XML scans of a workbook's sheets, made on a thread of their own; asked for, they are waited for."""
 
-    def __init__(self, path, name, members):
+    def __init__(self, path, name, members, declared):
         self.name = name
+        self.declared = declared  # sheet name -> limits.Extent its XML declares
         executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-scan")
         self.future = executor.submit(self._scan_all, path, members)
         executor.shutdown(wait=False)
@@ -289,16 +345,26 @@ class _SheetScans:
                     if member in archive.NameToInfo
                 }
 
+    def wait(self):
+        """Until every sheet is scanned (the scan's own errors are for the sheet's check to raise)."""
+        concurrent.futures.wait([self.future])
+
     def of(self, sheet_name):
         return self.future.result().get(sheet_name, (0, set()))
 
-    def check(self, sheet_name):
-        """Refuse a sheet over the row limit; its parse came first, bounded by the zip's checked unzipped size."""
+    def check(self, sheet_name, sheet):
+        """Refuse a sheet over the row limit, or whose cells reach beyond the area its XML declared (limits.py:
+        the limits were checked against that area; calamine's own extent shows a lie, at no cost)."""
         limit = settings.IMPORT_MAX_ROWS_PER_SHEET
-        if self.of(sheet_name)[0] > limit + 20:
+        if self.of(sheet_name)[0] > limit + limits.ROWS_ABOVE_DATA:
             raise UnreadableFile(
-                f"Blad '{sheet_name}' van {self.name} heeft meer dan {limit:,} rijen: "
-                "splits het bestand.".replace(",", ".")
+                f"Blad '{sheet_name}' van {self.name} heeft meer dan {limits.dutch(limit)} rijen: splits het bestand."
+            )
+        declared = self.declared.get(sheet_name)
+        if declared and sheet.end and (sheet.end[0] >= declared.rows or sheet.end[1] >= declared.columns):
+            raise UnreadableFile(
+                f"Blad '{sheet_name}' van {self.name} heeft cellen buiten het gebied dat het bestand zelf opgeeft "
+                f"(tot {limits.column_letters(declared.columns)}{declared.rows}): het is geweigerd."
             )
 
 
@@ -331,19 +397,25 @@ def _decode(data, name):
 
 
 def _read_csv(path, name):
-    data = path.read_bytes()
-    text = _decode(data, name)
+    """The text is kept and parsed again on every pass over the rows: a list of every row would take ~6× the
+    file's size in memory. One pass here counts the rows and finds what the csv module refuses."""
+    text = _decode(path.read_bytes(), name)
     if not text.strip():
         raise UnreadableFile(f"{name} is leeg: exporteer het bestand opnieuw.")
     delimiter = detect_delimiter(text)
+    limits.check_csv(text, delimiter, name)
+
+    def reader():
+        return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
+        counted = sum(1 for _row in reader())
     except csv.Error as error:
         raise UnreadableFile(f"{name} is geen geldig CSV-bestand ({error}): exporteer het opnieuw.") from error
-    if len(rows) > settings.IMPORT_MAX_ROWS_PER_SHEET + 20:
-        limit = f"{settings.IMPORT_MAX_ROWS_PER_SHEET:,}".replace(",", ".")
-        raise UnreadableFile(f"{name} heeft meer dan {limit} rijen: splits het bestand.")
-    return RawSheet(Path(name).stem[:100] or "CSV", rows_list=rows)
+    if counted > settings.IMPORT_MAX_ROWS_PER_SHEET + 20:
+        raise UnreadableFile(f"{name} heeft meer dan {limits.dutch(settings.IMPORT_MAX_ROWS_PER_SHEET)} rijen: "
+                             "splits het bestand.")
+    return RawSheet(Path(name).stem[:100] or "CSV", reader=reader, counted_rows=counted)
 
 
 def detect_delimiter(text):

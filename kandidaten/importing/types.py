@@ -1,7 +1,7 @@
-"""The four export types as declarations: columns, key, normaliser per column.
+"""The four export types as declarations: columns, key, normaliser per column, and their rules.
 
-One flow (detect → normalise → diff → apply) serves all four; adding a column
-or a type is a change here, not a new flow.
+One flow (read → detect → plan → apply) serves all four; adding a column is a change here, a type a
+declaration here with its rules (rules.py), not a new flow.
 """
 
 import re
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from kandidaten.models import Kandidaat, Module, Plaatsing, Traject
 
 from . import normalise as n
+from . import rules
 
 _SONAR_PREFIX = re.compile(r"^\s*sonar\s*-\s*", re.IGNORECASE)
 _NON_ALNUM = re.compile(r"[\W_]+")
@@ -27,10 +28,11 @@ def header_key(value):
 @dataclass(frozen=True)
 class Column:
     header: str  # as IMPORT.md names it; also the name shown in messages
-    field: str  # what the normalised value becomes (a model field, or a pseudo-field resolved in diff)
-    normalise: Callable
+    field: str  # what the normalised value becomes (a model field, or a pseudo-field its rules finish)
+    normalise: Callable | None  # None: the gemeente, resolved against the reference list (Context.gemeenten)
     required: bool = False
     aliases: tuple = ()
+    remember: bool = True  # False for nearly distinct values (names): remembering each would only cost
 
     @property
     def keys(self):
@@ -44,6 +46,7 @@ class ExportType:
     model: type
     id_field: str  # the model field that holds the key as shown (pers_nr, traject_id…)
     columns: tuple
+    rules: rules.Rules
 
     @property
     def required(self):
@@ -51,10 +54,11 @@ class ExportType:
 
     @property
     def is_item(self):
-        return self.name != "kandidaten"
+        return isinstance(self.rules, rules.ItemRules)
 
 
-PERS_NR = Column("Pers. nr.", "pers_nr", n.key, True, ("Persoonsnummer", "Pers.nr", "Persnr", "Pers nr"))
+# An item's Pers. nr. becomes (shown, key) of its client; a client's own is its key (plan.py parses it).
+PERS_NR = Column("Pers. nr.", "pers_nr", n.key_of, True, ("Persoonsnummer", "Pers.nr", "Persnr", "Pers nr"))
 
 
 def _item_columns(id_header, id_field, extra):
@@ -77,7 +81,7 @@ KANDIDATEN = ExportType(
     (
         Column("Bet. gemeente", "gemeente", None, True, ("Gemeente", "Betrokken gemeente")),
         PERS_NR,
-        Column("Naam", "naam", n.required_text, True),
+        Column("Naam", "naam", n.required_text, True, remember=False),
         Column("Doelgroep", "doelgroep", n.limited(100)),
         Column("DGR", "dgr", n.dgr, False, ("Doelgroepregister",)),
         Column("Sonar - Banenafspraken", "banenafspraak", n.yes_no, False, ("Banenafspraak", "Banenafspraken")),
@@ -91,11 +95,13 @@ KANDIDATEN = ExportType(
         Column("Indicering", "indicering", n.klant_van, False, ("Klant van",)),
         Column("Beschut werk", "beschut_werk", n.yes_no, False, ("Beschut",)),
     ),
+    rules.ClientRules(),
 )
 
 TRAJECTEN = ExportType(
     "trajecten", "trajecten", Traject, "traject_id",
     _item_columns("Traject-ID", "traject_id", (Column("Traject", "naam", n.limited(200), False, ("Trajectnaam",)),)),
+    rules.TrajectRules(),
 )
 
 MODULES = ExportType(
@@ -109,6 +115,7 @@ MODULES = ExportType(
             Column("Opgeschort", "opgeschort", n.yes_no),
         ),
     ),
+    rules.ModuleRules(),
 )
 
 PLAATSINGEN = ExportType(
@@ -121,6 +128,7 @@ PLAATSINGEN = ExportType(
             Column("Functie", "functie", n.limited(200)),
         ),
     ),
+    rules.ItemRules(),
 )
 
 # Applied in this order: items need their clients, modules their trajecten.

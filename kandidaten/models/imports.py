@@ -73,8 +73,8 @@ class Import(models.Model):
     melding = models.TextField(blank=True)
     # The preview per sheet (type, counts, field changes, warnings, first errors) as JSON.
     voorbeeld = models.JSONField(default=dict, blank=True)
-    # Progress, written to the database so any server process can report it; while an import applies its
-    # transaction holds the write lock, so it goes to voortgang_path() meanwhile (see voortgang).
+    # Progress, written to the database by the planning (outside any transaction), so any server process can
+    # report it; the short write transaction after it reports nothing of its own.
     rijen_gelezen = models.PositiveIntegerField(default=0)
     rijen_toegepast = models.PositiveIntegerField(default=0)
     rijen_totaal = models.PositiveIntegerField(default=0)
@@ -150,30 +150,10 @@ class Import(models.Model):
         applying = cls.objects.filter(status=cls.Status.TOEPASSEN).only("uuid", "status")
         return any(not record.is_stil() for record in applying)
 
-    def voortgang_path(self):
-        return self.bijbestand("voortgang")
-
-    def schrijf_voortgang(self, rows):
-        """Rows read while applying: a file beside the upload, which every server process can read.
-
-        Not the database: the import's own transaction holds the write lock until it commits (SQLite), and
-        a row written inside it is not seen by other connections before that (both databases)."""
-        target = self.voortgang_path()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".voortgang-nieuw")
-        partial.write_text(str(rows), encoding="ascii")
-        partial.replace(target)  # atomic: a reader sees the old number or the new one
-
-    def wis_voortgang(self):
-        self.voortgang_path().unlink(missing_ok=True)
-
     @property
     def voortgang(self):
-        """Rows read so far: from the progress file while applying, else as stored."""
-        try:
-            return int(self.voortgang_path().read_text(encoding="ascii"))
-        except (OSError, ValueError):
-            return self.rijen_gelezen
+        """Rows read so far (planning runs outside any transaction and writes them here as it goes)."""
+        return self.rijen_gelezen
 
 
 class KandidaatWijziging(models.Model):

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from kandidaten.importing import _lock as import_lock
+from kandidaten.importing import lock_imports
 from kandidaten.models import AuditEvent, Datastand, Import, KandidaatWijziging, Module, Plaatsing, Traject
 from kandidaten.scoping import items_voor, kandidaten_voor
 from kandidaten.selectors.signalen import SYSTEEM, add_months
@@ -195,7 +195,7 @@ def opschonen(termijnen):
     """Delete what has passed its term; returns {soort: aantal} in SOORTEN order and records the run in the
     audit log (after the purge, so that record is never purged by its own run)."""
     with transaction.atomic():
-        import_lock()  # an import marking a client "back in the source" meanwhile must not lose it
+        lock_imports()  # an import marking a client "back in the source" meanwhile must not lose it
         verwijderd = _verwijder_gegevens(termijnen)
         if any(verwijderd.values()):
             Datastand.verhoog()  # the data changed: stored panel counts and open previews are stale

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kandidaten.fields import DatumVeld
 from kandidaten.importing import TYPES, background, errors_path, mass_gone
 from kandidaten.importing.errorbook import load_errors, write_errorbook
 from kandidaten.models import AuditEvent, Import
@@ -64,8 +65,8 @@ class ConfirmForm(forms.Form):
 
     overslaan = forms.BooleanField(required=False)
     verdwenen = forms.CharField(required=False, max_length=20)
-    stand = forms.DateField(required=False, input_formats=["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"],
-                            error_messages={"invalid": "Vul de stand in als dd-mm-jjjj, bijvoorbeeld 30-06-2025."})
+    stand = DatumVeld(required=False, input_formats=["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"],
+                      error_messages={"invalid": "Vul de stand in als dd-mm-jjjj, bijvoorbeeld 30-06-2025."})
 
     def __init__(self, *args, error_rows=0, gone_total=0, stand=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,10 +87,9 @@ class ConfirmForm(forms.Form):
 
     def clean_stand(self):
         stand = self.cleaned_data["stand"]
-        if self.stand_found and stand is None:
+        # An emptied field is a mistake; a form without the field (a confirm from elsewhere) keeps the preview's.
+        if self.stand_found and stand is None and "stand" in self.data:
             raise forms.ValidationError("Vul de stand in als dd-mm-jjjj, bijvoorbeeld 30-06-2025.")
-        if stand and not 1900 <= stand.year <= 2100:
-            raise forms.ValidationError("De stand moet tussen 1900 en 2100 liggen.")
         return stand
 
     def gewijzigde_stand(self):

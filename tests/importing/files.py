@@ -77,3 +77,23 @@ def zip_bomb(target, size=8 * 1024 * 1024):
                 member.write(chunk)
     target.write_bytes(buffer.getvalue())
     return target
+
+
+def pad_sheet(source, target, padding):
+    """Copy an xlsx with `padding` (bytes) put inside its first sheet's XML, before </sheetData>."""
+    def transform(name, data):
+        if name.startswith("xl/worksheets/sheet1"):
+            return data.replace(b"</sheetData>", padding + b"</sheetData>", 1)
+        return data
+
+    return rewrite_xlsx(source, target, transform)
+
+
+def set_dimension(source, target, ref):
+    """Copy an xlsx whose sheets declare `ref` as their dimension (what a lying writer could do)."""
+    def transform(name, data):
+        if name.startswith("xl/worksheets/sheet"):
+            return re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="' + ref.encode() + b'"', data)
+        return data
+
+    return rewrite_xlsx(source, target, transform)

@@ -23,7 +23,7 @@ from .web import files_of, latest, page, preview_record, sheet, stop_beating, up
 pytestmark = pytest.mark.django_db
 
 
-def working_import(user, status, *, files=("upload", "fouten.json", "voortgang")):
+def working_import(user, status, *, files=("upload", "fouten.json", "hartslag")):
     record = preview_record(user, [sheet()])
     Import.objects.filter(pk=record.pk).update(status=status)
     record.refresh_from_db()

@@ -71,26 +71,28 @@ def test_preview_summary_lists_field_changes(tmp_path):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's advisory lock; `make test` runs it there")
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("committed_reference_data")
-def test_two_concurrent_imports_on_postgresql_serialise(tmp_path, monkeypatch):
-    from kandidaten import importing
-    from kandidaten.importing import import_file
+def test_two_concurrent_imports_on_postgresql_plan_side_by_side_and_write_one_after_the_other(tmp_path, monkeypatch):
+    from kandidaten.importing import import_file, pipeline
 
     first = kandidaten_xlsx(tmp_path / "a.xlsx", [kandidaat_row(str(i)) for i in range(1, 6)])
     second = kandidaten_xlsx(tmp_path / "b.xlsx", [kandidaat_row(str(i), klantprofiel="J") for i in range(1, 6)])
-    inside = threading.Event()
-    release = threading.Event()
-    original_plan_each = importing._plan_each
-    order = []
+    writing, release = threading.Event(), threading.Event()
+    write_plans, plan = pipeline.write_plans, pipeline.ImportRun.plan
+    writes, plans = [], []
 
-    def slow_plan_each(*args, **kwargs):
-        # Runs once the import holds the lock.
-        order.append(threading.current_thread().name)
+    def slow_write_plans(*args, **kwargs):  # runs under the lock
+        writes.append(threading.current_thread().name)
         if threading.current_thread().name == "eerste":
-            inside.set()
+            writing.set()
             release.wait(10)
-        yield from original_plan_each(*args, **kwargs)
+        return write_plans(*args, **kwargs)
 
-    monkeypatch.setattr(importing, "_plan_each", slow_plan_each)
+    def noted_plan(self, store):
+        plan(self, store)
+        plans.append(threading.current_thread().name)
+
+    monkeypatch.setattr(pipeline, "write_plans", slow_write_plans)
+    monkeypatch.setattr(pipeline.ImportRun, "plan", noted_plan)
 
     def worker(path):
         import_file(path, original_name=path.name)
@@ -99,12 +101,14 @@ def test_two_concurrent_imports_on_postgresql_serialise(tmp_path, monkeypatch):
     one = threading.Thread(target=worker, args=(first,), name="eerste")
     two = threading.Thread(target=worker, args=(second,), name="tweede")
     one.start()
-    assert inside.wait(10)
+    assert writing.wait(10)
     two.start()
-    two.join(1.5)
-    assert two.is_alive(), "the second import must wait for the first one's lock"
+    two.join(2)
+    assert two.is_alive(), "the second import must wait for the first one's lock to write"
+    assert plans == ["eerste", "tweede"], "the second import planned while the first one held the lock"
     release.set()
     one.join(10)
     two.join(10)
-    assert order == ["eerste", "tweede"]
+    assert writes == ["eerste", "tweede"]
+    assert plans == ["eerste", "tweede", "tweede"], "the data moved meanwhile: the second planned again, locked"
     assert set(Kandidaat.objects.values_list("klantprofiel", flat=True)) == {"J"}

@@ -72,7 +72,7 @@ def test_the_right_number_passes_confirm_mass_gone(logged_in, beheerder, calls):
 
 
 def test_without_mass_gone_nothing_needs_typing_and_it_is_not_confirmed(logged_in, beheerder, calls):
-    record = preview_record(beheerder, [sheet(gone=2, existing=10)])
+    record = preview_record(beheerder, [sheet(gone=1, existing=10)])  # 10%: not more than 10%
     detail = page(logged_in(beheerder), "detail", record)
     assert "om te bevestigen" not in detail
     confirm(logged_in(beheerder), record)
@@ -102,7 +102,7 @@ def test_an_unchanged_stand_is_not_passed(logged_in, beheerder, calls):
     ("31-02-2025", "Vul de stand in als dd-mm-jjjj"),
     ("juni 2025", "Vul de stand in als dd-mm-jjjj"),
     ("", "Vul de stand in als dd-mm-jjjj"),
-    ("30-06-1850", "tussen 1900 en 2100"),
+    ("30-06-1850", "Kies een datum tussen 01-01-1900 en 31-12-2100."),
 ])
 def test_an_impossible_stand_is_a_form_error(logged_in, beheerder, calls, typed, message):
     record = preview_record(beheerder, [sheet()], stand="2025-06-30", stand_bron="bestand")

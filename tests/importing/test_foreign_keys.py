@@ -55,3 +55,24 @@ def test_a_row_that_points_nowhere_refuses_the_import_and_writes_nothing(tmp_pat
     assert list(Kandidaat.objects.values()) == before
     if connection.vendor == "sqlite":
         assert _foreign_keys_enforced()
+
+
+def test_outside_a_transaction_the_stored_hashes_are_read_while_the_sheet_is_parsed(tmp_path, monkeypatch):
+    from kandidaten.importing import prefetch
+
+    read_ahead = []
+    original = prefetch._read
+
+    def noted(export_type, scanned):
+        read_ahead.append(export_type.name)
+        return original(export_type, scanned)
+
+    monkeypatch.setattr(prefetch, "_read", noted)
+    rows = [kandidaat_row(str(number)) for number in range(1, 21)]
+    assert import_file(kandidaten_xlsx(tmp_path / "a.xlsx", rows, title_rows=2), original_name="a.xlsx").status == (
+        "applied")
+    rows[4] = kandidaat_row("5", klantprofiel="J")
+    outcome = import_file(kandidaten_xlsx(tmp_path / "b.xlsx", rows, title_rows=2), original_name="b.xlsx")
+    assert read_ahead == ["kandidaten", "kandidaten"]
+    assert (outcome.sheets[0]["changed"], outcome.sheets[0]["unchanged"]) == (1, 19)
+    assert Kandidaat.objects.get(pers_nr="5").klantprofiel == "J"

@@ -76,26 +76,25 @@ def test_field_changes_are_counted_and_stored_as_history(tmp_path):
 
 
 def test_missing_client_is_marked_gone_within_the_files_gemeenten_and_returns(tmp_path):
-    load(kandidaten_xlsx(tmp_path / "a.xlsx", [
-        kandidaat_row("1"), kandidaat_row("2"), kandidaat_row("3"), kandidaat_row("9", gemeente="Heerde"),
-    ]))
-    outcome = load(kandidaten_xlsx(tmp_path / "b.xlsx", [kandidaat_row("1"), kandidaat_row("2")]))
+    epe = [kandidaat_row(str(number)) for number in range(1, 11)]
+    load(kandidaten_xlsx(tmp_path / "a.xlsx", [*epe, kandidaat_row("99", gemeente="Heerde")]))
+    outcome = load(kandidaten_xlsx(tmp_path / "b.xlsx", epe[:9]))
     assert outcome.sheets[0]["gone"] == 1
-    gone = Kandidaat.objects.get(pers_nr_sleutel="3")
+    gone = Kandidaat.objects.get(pers_nr_sleutel="10")
     assert (gone.in_bron, gone.niet_in_bron_sinds) == (False, datetime.date.today())
-    assert Kandidaat.objects.get(pers_nr_sleutel="9").in_bron is True  # Heerde was not in this file
+    assert Kandidaat.objects.get(pers_nr_sleutel="99").in_bron is True  # Heerde was not in this file
     assert KandidaatWijziging.objects.filter(kandidaat=gone, veld="in_bron", nieuw="nee").exists()
-    load(kandidaten_xlsx(tmp_path / "c.xlsx", [kandidaat_row("1"), kandidaat_row("2"), kandidaat_row("3")]))
+    load(kandidaten_xlsx(tmp_path / "c.xlsx", epe))
     gone.refresh_from_db()
     assert (gone.in_bron, gone.niet_in_bron_sinds) == (True, None)
 
 
-def test_snapshot_that_marks_more_than_half_gone_needs_confirmation(tmp_path):
+def test_snapshot_that_marks_more_than_ten_percent_gone_needs_confirmation(tmp_path):
     load(kandidaten_xlsx(tmp_path / "a.xlsx", [kandidaat_row(str(i)) for i in range(1, 11)]))
     path = kandidaten_xlsx(tmp_path / "b.xlsx", [kandidaat_row("1"), kandidaat_row("2")])
     outcome = load(path)
     assert outcome.status == "refused"
-    assert "meer dan de helft" in outcome.message
+    assert "meer dan 10%" in outcome.message
     assert Kandidaat.objects.filter(in_bron=True).count() == 10
     assert load(path, confirm_mass_gone=True).status == "applied"
     assert Kandidaat.objects.filter(in_bron=True).count() == 2
@@ -228,10 +227,10 @@ def test_a_reimport_of_items_writes_new_and_changed_rows_beside_a_refused_one(tm
 
 def test_items_missing_from_a_new_export_are_gone(tmp_path):
     load(kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")]))
-    rows = [["1", f"T{i}", "01-01-2026", "A", None, None] for i in range(4)]
+    rows = [["1", f"T{i}", "01-01-2026", "A", None, None] for i in range(10)]
     load(items_workbook(tmp_path, rows, [], "a.xlsx"))
-    load(items_workbook(tmp_path, rows[:3], [], "b.xlsx"))
-    assert list(Traject.objects.filter(in_bron=False).values_list("traject_id", flat=True)) == ["T3"]
+    load(items_workbook(tmp_path, rows[:9], [], "b.xlsx"))
+    assert list(Traject.objects.filter(in_bron=False).values_list("traject_id", flat=True)) == ["T9"]
 
 
 def test_failure_inside_apply_leaves_every_table_unchanged(tmp_path, monkeypatch):
@@ -269,10 +268,11 @@ def test_csv_with_nul_bytes_is_refused_as_not_a_text_file(tmp_path):
     assert "geen Excel- of CSV-bestand" in outcome.message
 
 
-def test_big_sheets_are_written_in_batches_with_the_same_result(tmp_path, monkeypatch):
-    from kandidaten.importing import diff
+def test_big_sheets_are_planned_and_written_in_batches_with_the_same_result(tmp_path, monkeypatch):
+    from kandidaten.importing import plan, store
 
-    monkeypatch.setattr(diff, "FLUSH_ROWS", 2)
+    monkeypatch.setattr(plan, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(store, "BATCH", 3)
     path = kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row(str(i)) for i in range(1, 8)])
     assert load(path, dry_run=True).sheets[0]["new"] == 7
     assert Kandidaat.objects.count() == 0
@@ -285,10 +285,10 @@ def test_big_sheets_are_written_in_batches_with_the_same_result(tmp_path, monkey
     assert Module.objects.filter(traject__isnull=False).count() == 5
 
 
-def test_a_refusal_in_a_later_sheet_rolls_back_the_batches_already_written(tmp_path, monkeypatch):
-    from kandidaten.importing import diff
+def test_a_refusal_in_a_later_sheet_writes_nothing_of_the_sheets_before_it(tmp_path, monkeypatch):
+    from kandidaten.importing import plan
 
-    monkeypatch.setattr(diff, "FLUSH_ROWS", 2)
+    monkeypatch.setattr(plan, "CHUNK_ROWS", 2)
     load(kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")]))
     path = items_workbook(tmp_path, [["1", f"T{i}", "01-01-2026", "A", None, None] for i in range(5)],
                           [["1", "M1", "T1", "01-02-2026", None, "misschien"]])
@@ -319,3 +319,69 @@ def test_an_import_that_changed_data_leaves_planner_statistics_for_its_tables(tm
                         [["1", "M1", "T1", "2026-02-01", None, "N"]]))
     assert _has_planner_statistics(Traject._meta.db_table)
     assert _has_planner_statistics(Module._meta.db_table)
+
+
+def test_a_header_repeated_at_a_page_break_is_skipped_and_a_total_row_is_a_row_error(tmp_path):
+    total = ["Totaal: 2 kandidaten", *[None] * (len(KANDIDAAT_HEADER) - 1)]
+    rows = [kandidaat_row("1"), [None] * len(KANDIDAAT_HEADER), KANDIDAAT_HEADER,
+            kandidaat_row(2.0, gemeente="s Gravenhage"), total]
+    outcome = load(kandidaten_xlsx(tmp_path / "k.xlsx", rows, title_rows=2), skip_invalid=True)
+    assert outcome.status == "applied", outcome.message
+    assert dict(Kandidaat.objects.values_list("pers_nr", "gemeente__naam")) == {"1": "Epe", "2": "'s-Gravenhage"}
+    summary = outcome.sheets[0]
+    assert "1 herhaalde kopregel(s) in het blad overgeslagen." in summary["warnings"]
+    assert [(e["row"], e["column"]) for e in summary["first_errors"]] == [(8, "Pers. nr.")]
+
+
+def test_a_file_of_errors_keeps_the_rows_of_the_first_errors_only_and_counts_them_all(tmp_path, monkeypatch):
+    import json
+
+    from kandidaten.importing import errors_path, result
+
+    monkeypatch.setattr(result, "MAX_ERRORS_WITH_ROWS", 3)
+    load(kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")]))
+    # Items of clients that were never imported: every row is an error, as when the files come in the wrong order.
+    outcome = load(items_workbook(tmp_path, [[str(n), f"T{n}", "01-01-2026", "A", None, None] for n in range(2, 8)],
+                                  []), dry_run=True)
+    summary = outcome.sheets[0]
+    assert (summary["errors"], summary["error_rows"]) == (6, 6)
+    assert "Meer dan 3 fouten: het foutenbestand bevat de eerste 3." in summary["warnings"]
+    stored = json.loads(errors_path(outcome.import_record).read_text())
+    assert [error[0] for error in stored[0]["errors"]] == [2, 3, 4]
+
+
+def test_a_confirm_after_a_correction_in_the_admin_is_refused_and_changes_nothing(tmp_path):
+    load(kandidaten_xlsx(tmp_path / "a.xlsx", [kandidaat_row("1"), kandidaat_row("2")]))
+    path = kandidaten_xlsx(tmp_path / "b.xlsx", [kandidaat_row("1", klantprofiel="J"), kandidaat_row("2")])
+    preview = load(path, dry_run=True)
+    corrected = Kandidaat.objects.get(pers_nr="2")
+    corrected.begeleider = "B. Bakker"
+    corrected.save()  # a correction in the admin: a new data generation (kandidaten/signals.py)
+    before = list(Kandidaat.objects.order_by("pk").values())
+    outcome = load(path, import_record=preview.import_record, expected_version=preview.import_record.data_versie)
+    assert (outcome.status, outcome.exit_code) == ("refused", 1)
+    assert "gewijzigd sinds dit voorbeeld" in outcome.message
+    assert list(Kandidaat.objects.order_by("pk").values()) == before
+
+
+def test_data_that_changed_while_the_file_was_planned_is_planned_again_under_the_lock(tmp_path, monkeypatch):
+    from kandidaten.importing import pipeline
+    from tests.factories import make_kandidaat
+
+    rows = [kandidaat_row(str(number)) for number in range(1, 21)]
+    load(kandidaten_xlsx(tmp_path / "a.xlsx", rows))
+    plan, plans = pipeline.ImportRun.plan, []
+
+    def plan_while_another_writes(self, store):
+        plan(self, store)
+        plans.append(self.context)
+        if len(plans) == 1:  # between planning and the write: a client of Epe comes in (the admin, an import)
+            make_kandidaat("Epe", pers_nr="99")
+
+    monkeypatch.setattr(pipeline.ImportRun, "plan", plan_while_another_writes)
+    rows[0] = kandidaat_row("1", klantprofiel="J")
+    outcome = load(kandidaten_xlsx(tmp_path / "b.xlsx", rows))
+    assert outcome.status == "applied", outcome.message
+    assert len(plans) == 2, "planned again under the lock"
+    assert (outcome.sheets[0]["changed"], outcome.sheets[0]["gone"]) == (1, 1)
+    assert Kandidaat.objects.get(pers_nr="99").in_bron is False  # the file speaks for Epe: not in it, gone

@@ -6,16 +6,25 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kandidaten.importing import TYPES, diff, import_file
+from kandidaten.importing import TYPES, import_file, plan
 from kandidaten.importing import normalise as n
+from kandidaten.importing.columns import ColumnNormaliser, Failed
+from kandidaten.importing.context import Context
 from kandidaten.importing.detect import detect
 from kandidaten.importing.errors import CellError
+from kandidaten.importing.existing import Existing
+from kandidaten.importing.hashing import hash_key, raw_hash, raw_hashes
 from kandidaten.importing.read import RawSheet, read_file
+from kandidaten.importing.result import SheetPlan
+from kandidaten.importing.scope import Scope
+from kandidaten.importing.store import CHANGED, GONE, HISTORY, NEW, REHASH, Discard, TemporaryTables
+from kandidaten.models import Gebruiker
+from tests.factories import make_user
 
 from .files import KANDIDAAT_HEADER, csv_file, kandidaat_row, kandidaten_xlsx, rewrite_xlsx, xlsx
 
 pytestmark = pytest.mark.django_db
-KEY = diff.hash_key("test")
+KEY = hash_key("test")
 
 KEYS = st.sampled_from(["1", "2", "3", "4", "5", "01", "007", "12", 3.0, 7.0, 12.5, -4.0, "", None, "abc", " 5", "١٢",
                         True, "5" * 51, "0", "00"])
@@ -59,76 +68,156 @@ def sheet_rows(draw):
 
 
 def _stored_state(tmp_path):
-    """Clients 1-6 in the database, 4 of them no longer in the source, 5 and 6 of another gemeente."""
-    from kandidaten.models import Kandidaat
+    """Clients 1-6 in the database, 4 of them no longer in the source, 5 and 6 of another gemeente; a user of Epe."""
+    from kandidaten.models import Kandidaat, Module, Traject
 
+    Module.objects.all().delete()
+    Traject.objects.all().delete()
     Kandidaat.objects.all().delete()
+    if not Gebruiker.objects.filter(username="epe").exists():
+        make_user("epe", gemeenten=["Epe"])
     import_file(csv_file(tmp_path / "before.csv", [KANDIDAAT_HEADER, *STORED_ROWS]), original_name="before.csv")
     Kandidaat.objects.filter(pers_nr_sleutel="4").update(in_bron=False)
 
 
-def _plan(rows, *, quick):
-    raw = RawSheet("Kandidaten", rows_list=[KANDIDAAT_HEADER, *rows])
-    context = diff.Context(datetime.date(2026, 11, 23))
-    if quick:
-        return diff.plan_sheet(raw, detect(raw.head()), context)
-    original = diff._QuickPass.candidates
-    diff._QuickPass.candidates = lambda *args: None
+def _plan(rows, *, quick, scope=None, header=KANDIDAAT_HEADER, context=None):
+    """The outcome of planning `rows`, by the quick pass where it can (quick) or row by row, and what it stored."""
+    raw = RawSheet("Blad", rows_list=[header, *rows])
+    layout = detect(raw.head())
+    context = context or Context(datetime.date(2026, 11, 23), scope)
+    store = TemporaryTables()
+    original = plan.QuickPass.candidates
+    if not quick:
+        plan.QuickPass.candidates = lambda *args: None
     try:
-        return diff.plan_sheet(raw, detect(raw.head()), context)
+        planned = plan.plan_sheet(raw, layout, context, store)
+        return _outcome(planned, store, layout.export_type)
     finally:
-        diff._QuickPass.candidates = original
+        plan.QuickPass.candidates = original
+        store.drop()
 
 
-def _outcome(plan):
+def _stored(store, kind, export_type):
+    return sorted(store.rows(kind, export_type), key=repr)
+
+
+def _outcome(planned, store, export_type):
     return {
-        "rows": plan.rows_read,
-        "new": [(row.excel_row, row.sleutel, row.values) for row in plan.new],
-        "changed": [(row.excel_row, row.sleutel, row.pk, row.values, row.changes) for row in plan.changed],
-        "unchanged": plan.unchanged,
-        "rehash": sorted(plan.rehash),
-        "gone": sorted(plan.gone),
-        "existing": plan.existing_in_source,
-        "errors": [(error.row, error.column, error.value, error.message, error.values) for error in plan.errors],
-        "sheet_errors": plan.sheet_errors,
-        "warnings": plan.warnings,
-        "field_changes": dict(plan.field_changes),
+        "rows": planned.rows_read,
+        "counts": (planned.new, planned.changed, planned.unchanged),
+        **{kind: _stored(store, kind, export_type) for kind in (NEW, CHANGED, REHASH, GONE, HISTORY)},
+        "existing": planned.existing_in_source,
+        "errors": [(error.row, error.column, error.value, error.message, error.values) for error in planned.errors],
+        "sheet_errors": planned.sheet_errors,
+        "warnings": planned.warnings,
+        "field_changes": dict(planned.field_changes),
+        "gemeenten": planned.gemeenten,
+        "gone_sample": planned.gone_sample,
     }
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=sheet_rows(), chunk_rows=st.sampled_from([1, 3, 4, 10_000]))
-def test_quick_pass_plans_every_sheet_as_row_by_row_does(tmp_path, monkeypatch, rows, chunk_rows):
+@given(rows=sheet_rows(), chunk_rows=st.sampled_from([1, 3, 4, 10_000]), user=st.sampled_from([None, "Epe"]))
+def test_quick_pass_plans_every_sheet_as_row_by_row_does(tmp_path, monkeypatch, rows, chunk_rows, user):
     _stored_state(tmp_path)
-    monkeypatch.setattr(diff, "CHUNK_ROWS", chunk_rows)
-    assert _outcome(_plan(rows, quick=True)) == _outcome(_plan(rows, quick=False))
+    monkeypatch.setattr(plan, "CHUNK_ROWS", chunk_rows)
+    scope = Scope(Gebruiker.objects.get(username="epe")) if user else None
+    assert _plan(rows, quick=True, scope=scope) == _plan(rows, quick=False, scope=scope)
+
+
+MODULE_HEADER = ["Pers. nr.", "Module-ID", "Traject-ID", "Startdatum", "Einddatum", "Opgeschort"]
+MODULE_CELLS = {
+    "Pers. nr.": st.sampled_from(["1", "02", 3.0, "5", "6", "99", "", "abc"]),  # 5 and 6: Heerde; 99: unknown
+    "Module-ID": st.sampled_from(["11", "12", "013", 14.0, "15", "16", "17", "", None, "M1", " 12"]),
+    "Traject-ID": st.sampled_from(["21", "22", "", None, "404", "T9"]),
+    "Startdatum": st.sampled_from(["01-02-2026", "2026-03-01", "31-02-2026", "", datetime.date(2026, 1, 5)]),
+    "Einddatum": st.sampled_from([None, "", "01-01-2026", "30-06-2026"]),
+    "Opgeschort": st.sampled_from(["J", "N", "", "misschien"]),
+}
+STORED_MODULES = [["1", "11", "21", "01-02-2026", None, "N"], ["2", "12", "21", "01-02-2026", "30-06-2026", "J"],
+                  ["3", "13", "22", "01-02-2026", None, "N"], ["5", "15", "", "01-02-2026", None, "N"],
+                  ["6", "16", "22", "01-02-2026", None, "N"]]
+
+
+@st.composite
+def module_rows(draw):
+    rows = []
+    for _ in range(draw(st.integers(0, 12))):
+        kind = draw(st.sampled_from(["row", "stored", "stored", "empty"]))
+        if kind == "stored":
+            row = list(draw(st.sampled_from(STORED_MODULES)))
+            if draw(st.booleans()):
+                header = draw(st.sampled_from(MODULE_HEADER))
+                row[MODULE_HEADER.index(header)] = draw(MODULE_CELLS[header])
+        elif kind == "empty":
+            row = [None] * len(MODULE_HEADER)
+        else:
+            row = [draw(MODULE_CELLS[header]) for header in MODULE_HEADER]
+        rows.append(row)
+    return rows
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=module_rows(), chunk_rows=st.sampled_from([1, 3, 10_000]), user=st.sampled_from([None, "Epe"]),
+       without_traject=st.booleans())
+def test_quick_pass_plans_every_modules_sheet_as_row_by_row_does(tmp_path, monkeypatch, rows, chunk_rows, user,
+                                                                 without_traject):
+    # Items: references by business key, the client's gemeente for scope and gone, a column that may be absent.
+    _stored_state(tmp_path)
+    import_file(csv_file(tmp_path / "t.csv", [["Pers. nr.", "Traject-ID", "Startdatum"], ["1", "21", "01-01-2026"],
+                                              ["3", "22", "01-01-2026"]]), original_name="t.csv")
+    import_file(csv_file(tmp_path / "m.csv", [MODULE_HEADER, *STORED_MODULES]), original_name="m.csv")
+    header = MODULE_HEADER
+    if without_traject:
+        header = [column for column in MODULE_HEADER if column != "Traject-ID"]
+        rows = [[cell for column, cell in zip(MODULE_HEADER, row, strict=True) if column != "Traject-ID"]
+                for row in rows]
+    monkeypatch.setattr(plan, "CHUNK_ROWS", chunk_rows)
+    scope = Scope(Gebruiker.objects.get(username="epe")) if user else None
+    assert _plan(rows, quick=True, scope=scope, header=header) == _plan(rows, quick=False, scope=scope, header=header)
 
 
 def test_quick_pass_settles_unchanged_rows_of_number_and_text_keys(tmp_path):
     _stored_state(tmp_path)
     rows = [kandidaat_row(1.0, Naam="Jansen, 1."), kandidaat_row("2"), kandidaat_row("3", klantprofiel="J"),
             kandidaat_row("7")]
-    raw = RawSheet("Kandidaten", rows_list=[KANDIDAAT_HEADER, *rows])
-    quick = diff._QuickPass.candidates
+    quick = plan.QuickPass.candidates
     taken = []
-    diff._QuickPass.candidates = lambda *args: taken.append(quick(*args)) or taken[-1]
+    plan.QuickPass.candidates = lambda *args: taken.append(quick(*args)) or taken[-1]
     try:
-        plan = diff.plan_sheet(raw, detect(raw.head()), diff.Context(datetime.date(2026, 11, 23)))
+        outcome = _plan(rows, quick=True)
     finally:
-        diff._QuickPass.candidates = quick
+        plan.QuickPass.candidates = quick
     assert taken and taken[0] is not None, "the quick pass took the chunk"
-    assert plan.unchanged == 3
-    assert [row.sleutel for row in plan.new] == ["7"]
+    assert outcome["counts"] == (1, 0, 3)
+    assert [row["pers_nr_sleutel"] for row in outcome[NEW]] == ["7"]
+
+
+def _planner(rows):
+    layout = detect([KANDIDAAT_HEADER])
+    return plan.SheetPlanner(RawSheet("K", rows_list=[KANDIDAAT_HEADER, *rows]), layout,
+                             Context(datetime.date(2026, 11, 23)), Discard(), SheetPlan("K", layout.export_type))
 
 
 @pytest.mark.parametrize("rows, reason", [
     ([kandidaat_row("1"), kandidaat_row("01")], "a key twice"),
-    ([kandidaat_row("1"), kandidaat_row(" 2")], "a key that is not plain digits"),
-    ([kandidaat_row("1"), [None] * len(KANDIDAAT_HEADER)], "an empty row"),
+    ([kandidaat_row("1"), kandidaat_row(" 1")], "a plain key and the same key spelled otherwise"),
+    ([kandidaat_row("1"), kandidaat_row(""), kandidaat_row("Jan")], "mostly rows without a plain key"),
 ])
 def test_quick_pass_leaves_a_chunk_it_cannot_judge_to_the_row_by_row_path(rows, reason):
-    quick = diff._QuickPass(lambda cells: tuple(cells), 1, None, None, set(), KEY, diff.Existing(TYPES["kandidaten"]))
-    assert quick.candidates(1, rows, diff.SheetPlan("K", None), {}, {}, {}) is None, reason
+    assert plan.QuickPass(_planner(rows)).candidates(1, rows) is None, reason
+
+
+def test_quick_pass_takes_the_plain_rows_of_a_noisy_chunk_and_hands_the_rest_on_in_file_order():
+    noise = ["Subtotaal Epe", None, None, None, None, None, None, None, None, None]
+    rows = [kandidaat_row("1"), [None] * len(KANDIDAAT_HEADER), noise, kandidaat_row(" 2"), kandidaat_row(3.0),
+            KANDIDAAT_HEADER, kandidaat_row("4"), kandidaat_row("5"), kandidaat_row("6")]
+    planner = _planner(rows)
+    candidates = plan.QuickPass(planner).candidates(1, rows)
+    assert [(candidate[0], candidate[3]) for candidate in candidates] == [
+        (2, "1"), (5, "2"), (6, "3"), (8, "4"), (9, "5"), (10, "6")]
+    assert [(error.row, error.column) for error in planner.plan.errors] == [(4, "Pers. nr.")]
+    assert (planner.plan.rows_read, planner.repeated_headers) == (7, 1)
 
 
 def test_a_reimport_with_a_few_changes_reads_only_their_stored_records(tmp_path):
@@ -136,10 +225,9 @@ def test_a_reimport_with_a_few_changes_reads_only_their_stored_records(tmp_path)
     import_file(kandidaten_xlsx(tmp_path / "a.xlsx", rows), original_name="a.xlsx")
     rows[5] = kandidaat_row("6", klantprofiel="J")
     rows[39] = kandidaat_row("41")
-    existing = diff.Existing(TYPES["kandidaten"])
-    raw = RawSheet("Kandidaten", rows_list=[KANDIDAAT_HEADER, *rows])
-    plan = diff.plan_sheet(raw, detect(raw.head()), diff.Context(datetime.date(2026, 11, 23)))
-    assert (plan.unchanged, len(plan.changed), len(plan.new), len(plan.gone)) == (38, 1, 1, 1)
+    existing = Existing(TYPES["kandidaten"])
+    outcome = _plan(rows, quick=True)
+    assert (outcome["counts"], len(outcome[GONE])) == ((1, 1, 38), 1)
     assert existing.complete is False
     existing.read(["6", "41", "40"])
     assert existing.complete is False, "a few keys are read by key, not the whole table"
@@ -158,10 +246,10 @@ def test_stored_hashes_are_read_for_records_in_the_source_whatever_their_hash(tm
     assert set(imported) == {"1", "2"}
     make_traject(made_here, traject_id="T1")
 
-    assert diff.Existing(TYPES["kandidaten"]).stored_hashes == {**imported, "3": ""}
-    assert diff.Existing(TYPES["trajecten"]).stored_hashes == dict(Traject.objects.values_list("sleutel", "bron_hash"))
+    assert Existing(TYPES["kandidaten"]).stored_hashes == {**imported, "3": ""}
+    assert Existing(TYPES["trajecten"]).stored_hashes == dict(Traject.objects.values_list("sleutel", "bron_hash"))
     Traject.objects.all().delete()
-    assert diff.Existing(TYPES["trajecten"]).stored_hashes == {}
+    assert Existing(TYPES["trajecten"]).stored_hashes == {}
 
 
 ANY_CELL = st.one_of(st.text(max_size=5), st.floats(allow_nan=False), st.integers(), st.booleans(), st.none(),
@@ -171,8 +259,8 @@ ANY_CELL = st.one_of(st.text(max_size=5), st.floats(allow_nan=False), st.integer
 @given(width=st.integers(1, 4), data=st.data())
 def test_hashing_a_chunk_gives_each_rows_own_hash(width, data):
     rows = data.draw(st.lists(st.tuples(st.text(max_size=4), st.tuples(*[ANY_CELL] * width)), max_size=12))
-    assert diff.raw_hashes(KEY, [key for key, _ in rows], [cells for _, cells in rows]) == [
-        diff.raw_hash(KEY, key, cells) for key, cells in rows
+    assert raw_hashes(KEY, [key for key, _ in rows], [cells for _, cells in rows]) == [
+        raw_hash(KEY, key, cells) for key, cells in rows
     ]
 
 
@@ -185,7 +273,7 @@ def test_hashing_a_chunk_gives_each_rows_own_hash(width, data):
     (("1", ("",)), ("1", (None,))),
 ])
 def test_rows_that_could_normalise_differently_never_share_a_hash(one, other):
-    assert diff.raw_hash(KEY, *one) != diff.raw_hash(KEY, *other)
+    assert raw_hash(KEY, *one) != raw_hash(KEY, *other)
 
 
 NORMALISERS = [n.text, n.required_text, n.yes_no, n.klantprofiel, n.participatieladder, n.date, n.limited(3)]
@@ -206,8 +294,8 @@ def _one_by_one(normaliser, cells):
 
 
 def _column(normaliser, cells, **options):
-    column = diff.ColumnNormaliser(normaliser, **options).column(cells)
-    return [("fout", value.message) if isinstance(value, diff._Failed) else value for value in column]
+    column = ColumnNormaliser(normaliser, **options).column(cells)
+    return [("fout", value.message) if isinstance(value, Failed) else value for value in column]
 
 
 @pytest.mark.parametrize("normaliser", NORMALISERS, ids=lambda f: f.__name__)
@@ -280,7 +368,7 @@ def test_every_sheet_of_a_workbook_is_read_with_its_own_scan(tmp_path):
 
 
 def test_an_import_of_a_big_unchanged_chunk_still_counts_every_row(tmp_path, monkeypatch):
-    monkeypatch.setattr(diff, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(plan, "CHUNK_ROWS", 5)
     rows = [kandidaat_row(str(number)) for number in range(1, 23)]
     path = kandidaten_xlsx(tmp_path / "k.xlsx", rows)
     import_file(path, original_name="k.xlsx")

@@ -149,26 +149,25 @@ def test_progress_fragment_polls_while_busy_and_never_writes_the_session(logged_
 def test_progress_of_an_import_that_applies_shows_outside_its_transaction(logged_in, beheerder, monkeypatch,
                                                                            tmp_path):
     import kandidaten.importing as importing
+    from kandidaten.importing import pipeline
 
     seen_while_applying = []
-    apply_plan = importing.apply_plan
+    write_plans = pipeline.write_plans
 
-    def observing_apply_plan(plan, record, context):
-        # Not the Import row: other connections would not see it before the commit (nor write theirs: SQLite).
-        seen_while_applying.append(record.voortgang_path().read_text())
+    def observing_write_plans(plans, store, record, context):
+        # The rows were read while planning, outside the write transaction: the page shows them.
         client = logged_in(beheerder)
         fragment = client.get(reverse("imports:detail", args=[record.uuid]), headers={"HX-Request": "true"})
         seen_while_applying.append("3 rijen verwerkt" in fragment.content.decode())
-        return apply_plan(plan, record, context)
+        return write_plans(plans, store, record, context)
 
-    monkeypatch.setattr(importing, "apply_plan", observing_apply_plan)
+    monkeypatch.setattr(pipeline, "write_plans", observing_write_plans)
     path = kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1"), kandidaat_row("2"), kandidaat_row("3")])
     record = Import.objects.create(bestandsnaam="k.xlsx", status=Import.Status.TOEPASSEN, gebruiker=beheerder)
     record.geef_hartslag()  # as the worker that runs it does
     outcome = importing.import_file(path, original_name="k.xlsx", import_record=record)
     assert outcome.status == "applied"
-    assert seen_while_applying == ["3", True]
-    assert not record.voortgang_path().exists(), "the progress file goes when the import ends"
+    assert seen_while_applying == [True]
 
 
 def test_cancel_deletes_the_files_and_keeps_the_row(logged_in, beheerder, tmp_path):
@@ -206,15 +205,15 @@ def test_applying_deletes_the_upload_and_the_error_file_but_keeps_hash_and_summa
 
 
 def test_a_failed_apply_deletes_the_files_and_says_nothing_changed(logged_in, beheerder, tmp_path, monkeypatch):
-    import kandidaten.importing as importing
+    from kandidaten.importing import pipeline
 
-    def broken_apply_plan(*args):
+    def broken_write(*args):
         raise OSError("schijf vol: /srv/kandidaten/media/imports/x.upload")
 
     client = logged_in(beheerder)
     upload(client, kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")]))
     record = latest()
-    monkeypatch.setattr(importing, "apply_plan", broken_apply_plan)
+    monkeypatch.setattr(pipeline, "write_plans", broken_write)
     client.post(reverse("imports:bevestigen", args=[record.uuid]))
     record.refresh_from_db()
     assert record.status == Import.Status.MISLUKT and files_of(record) == []

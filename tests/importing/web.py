@@ -32,6 +32,7 @@ def sheet(export_type="kandidaten", rows=10, gone=0, existing=10, **extra):
         "sheet": "Blad1", "type": export_type, "rows": rows, "new": 0, "changed": 0, "unchanged": rows,
         "gone": gone, "existing": existing, "errors": 0, "error_rows": 0, "warnings": [], "sheet_errors": [],
         "unknown_columns": [], "ignored": "", "header_row": 1, "field_changes": [], "first_errors": [],
+        "gone_confirm": gone * 10 > existing,  # the pipeline's rule: more than 10% of the type's records in scope
     }
     return {**summary, **extra}
 

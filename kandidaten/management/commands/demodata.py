@@ -61,7 +61,10 @@ class Command(BaseCommand):
             for path in paths:
                 self.stdout.write(f"Importeren: {path.name}")
                 try:
-                    call_command("importeer", str(path), "--skip-invalid", "--confirm-gone", "--user", "beheer",
+                    # As the demo's beheer user, whose gemeenten hold the werkbedrijf; the national set spans
+                    # every gemeente, so the system loads it.
+                    as_user = ["--user", "beheer"] if options["scale"] != "national" else []
+                    call_command("importeer", str(path), "--skip-invalid", "--confirm-gone", *as_user,
                                  stdout=self.stdout)
                 except SystemExit as exit_:
                     if exit_.code:

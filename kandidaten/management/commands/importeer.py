@@ -15,13 +15,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="BESTAND")
         parser.add_argument("--type", choices=sorted(TYPES), help="forceer het soort export (anders herkend)")
+        parser.add_argument("--stand", metavar="JJJJ-MM-DD",
+                            help="de datum die de export beschrijft (anders een datum in de titelregels, of vandaag)")
         parser.add_argument("--dry-run", action="store_true", help="alleen het voorbeeld; niets wijzigen")
         parser.add_argument("--skip-invalid", action="store_true", help="foute rijen overslaan, de rest importeren")
         parser.add_argument(
             "--confirm-gone", action="store_true",
-            help="toestaan dat meer dan de helft als 'niet meer in de bron' wordt gemarkeerd",
+            help="toestaan dat meer dan 10%% van een soort (binnen de gemeenten van het bestand) als 'niet meer in de "
+                 "bron' wordt gemarkeerd",
         )
-        parser.add_argument("--user", help="gebruikersnaam die in de importgeschiedenis komt")
+        parser.add_argument(
+            "--user", help="importeer namens deze gebruiker: alleen kandidaten van diens gemeenten (zonder: het "
+                           "systeem, alle gemeenten)",
+        )
         parser.add_argument("--json", action="store_true", help="één JSON-object per bestand op stdout")
 
     def handle(self, *args, **options):
@@ -40,6 +46,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 skip_invalid=options["skip_invalid"],
                 confirm_mass_gone=options["confirm_gone"],
+                stand=options["stand"],
             )
             if options["json"]:
                 self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False))
@@ -51,6 +58,9 @@ class Command(BaseCommand):
 
     def _print(self, path, outcome):
         self.stdout.write(f"{path}: {outcome.message}")
+        record = outcome.import_record
+        if record and record.voorbeeld.get("stand"):
+            self.stdout.write(f"  stand {record.stand:%d-%m-%Y} ({record.voorbeeld['stand_bron']})")
         for sheet in outcome.sheets:
             if not sheet["type"]:
                 self.stdout.write(f"  blad '{sheet['sheet']}': {sheet['ignored']}")
