@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kandidaten.models import Datastand, Import, KandidaatWijziging
-from kandidaten.services import transparantie
+from kandidaten.services import opvolging, transparantie
 
 from .apply import (
     apply_plan,
@@ -208,6 +208,7 @@ def _import_file(
                 raise Refused(_problems(summaries, skip_invalid=skip_invalid, confirm_mass_gone=confirm_mass_gone))
             foreign_keys.check(_written_tables(plans, summaries))
             _record_transparency_state(record, plans, summaries)
+            opvolging.sluit_bij_profiel(record, plans)  # follow-ups of clients now with klantprofiel J (#17)
             if _changes(summaries):
                 Datastand.verhoog()  # last, and in the transaction: the stored panel counts go stale with the data
     except Refused as refusal:
