@@ -160,11 +160,9 @@ def _rij(begeleider, vast, sinds, niet_open, grens):
 def _totaal(rijen):
     totaal = TeamRij("", kandidaten=sum(r.kandidaten for r in rijen), profiel_nodig=sum(r.profiel_nodig for r in rijen),
                      wacht_lang=sum(r.wacht_lang for r in rijen))
-    for rij in rijen:
-        for sleutel, n in rij.signalen.items():
-            totaal.signalen[sleutel] = totaal.signalen.get(sleutel, 0) + n
-        for sleutel, n in rij.opvolging.items():
-            totaal.opvolging[sleutel] = totaal.opvolging.get(sleutel, 0) + n
+    totaal.signalen = {signaal_sleutel(*signaal): sum(r.signalen[signaal_sleutel(*signaal)] for r in rijen)
+                       for signaal in SIGNALEN}
+    totaal.opvolging = {status.value: sum(r.opvolging[status.value] for r in rijen) for status in OpvolgingStatus}
     oudste = [(r.oudste_open, r.oudste_open_onbekend) for r in rijen if r.oudste_open is not None]
     if oudste:
         totaal.oudste_open = min(datum for datum, _onbekend in oudste)

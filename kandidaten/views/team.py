@@ -144,6 +144,8 @@ def overzicht(request):
         "form": form,
         "peildatum": peildatum,
         "sort": sort,
+        "team_rijen": rijen,
+        "team_totaal": totaal,
         "caseload": [_rij_html(rij, CASELOAD, koppelingen) for rij in rijen],
         "opvolging": [_rij_html(rij, OPVOLGING, koppelingen) for rij in rijen],
         "caseload_totaal": _rij_html(totaal, CASELOAD, koppelingen, totaal=True),
