@@ -24,6 +24,7 @@ from kandidaten.models import Opvolging, OpvolgingStatus
 from kandidaten.models.kandidaat import GEEN_BEGELEIDER
 from kandidaten.models.opvolging import status_q
 from kandidaten.naamsortering import vouw
+from kandidaten.scoping import Scope
 from kandidaten.selectors import kandidaten, signalen
 
 # The panel's counters the overview shows, per group (keys of signalen.GROEPEN), and in the order they are stored.
@@ -79,10 +80,17 @@ def opvolging_per_begeleider(scope, gemeente=None):
     """{begeleider: {status: Counter((sinds, onbekend): n)}} of the clients needing a profile whose follow-up is
     not open, counted now (the worklist's rules and `status_q`). Read from the follow-up rows: only clients that
     have one are looked at."""
-    met_rij = Opvolging.objects.exclude(status=OpvolgingStatus.OPEN).values("kandidaat_id")
+    nodig = kandidaten.profiel_nodig(scope, gemeente)
+    if Scope.van(scope).alles:
+        # The whole country: from the follow-up rows to their clients ("pk IN"); joined the other way SQLite walked
+        # every client who needs a profile (0.6 s nationally).
+        nodig = nodig.filter(pk__in=Opvolging.objects.exclude(status=OpvolgingStatus.OPEN).values("kandidaat_id"))
+    else:
+        # A few gemeenten: from their clients to the follow-up (the IN list probed every follow-up of the country:
+        # 32 ms instead of 6 for a werkbedrijf with a quarter of the country's clients followed up).
+        nodig = nodig.filter(opvolging__status__in=NIET_OPEN)
     rows = (
-        kandidaten.profiel_nodig(scope, gemeente).filter(pk__in=met_rij)
-        .values("begeleider", "nodig_sinds", "nodig_sinds_onbekend")
+        nodig.values("begeleider", "nodig_sinds", "nodig_sinds_onbekend")
         .annotate(**{status.value: Count("pk", filter=status_q(status)) for status in NIET_OPEN})
         .order_by()
     )
