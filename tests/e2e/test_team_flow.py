@@ -95,16 +95,8 @@ def test_a_begeleider_sets_a_follow_up_by_keyboard_and_the_row_changes_in_place(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_follow_up_works_without_javascript(browser, live_server, data, begeleider):
-    from django.conf import settings
-    from django.test import Client
-
-    django_client = Client()
-    django_client.force_login(begeleider, backend="kandidaten.backends.PermissieBackend")
-    context = browser.new_context(java_script_enabled=False)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": django_client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
-    page = context.new_page()
+def test_the_follow_up_works_without_javascript(zonder_javascript, live_server, data, begeleider):
+    page = zonder_javascript(begeleider)
     page.goto(f"{live_server.url}/kandidaten/profiel-nodig/?sort=-naam")
     rij = page.locator("#werklijst tbody tr").first
     naam = rij.locator("td.kolom-naam").inner_text()
@@ -115,4 +107,3 @@ def test_the_follow_up_works_without_javascript(browser, live_server, data, bege
     page.get_by_text(f"Opvolging van {naam}: Afspraak gepland.").wait_for()
     assert "sort=-naam" in page.url  # back on the worklist as it was
     assert Opvolging.objects.get().notitie == "dinsdag 10 uur"
-    context.close()
