@@ -181,7 +181,7 @@ def _totaal(rijen):
 # Sortable columns: "begeleider", the numbers (TeamRij attributes, signal and status keys) and "oudste_open".
 SORTEERBAAR = [
     "begeleider", "kandidaten", "profiel_nodig", "wacht_lang",
-    *(signaal_sleutel(groep, teller) for groep, tellers in TELLERS.items() for teller in tellers),
+    *(signaal_sleutel(*signaal) for signaal in SIGNALEN),
     *(status.value for status in OpvolgingStatus), "oudste_open",
 ]
 
