@@ -15,7 +15,7 @@ import time
 
 from bench.measure import DATA_DIR
 
-SECTIONS = ["import_bench", "list_bench", "panel_bench", "transparantie_bench"]
+SECTIONS = ["import_bench", "list_bench", "panel_bench", "team_bench", "transparantie_bench"]
 
 
 def machine_description():

@@ -1,4 +1,5 @@
-"""Admin screens for teamleiders (correct data, read the audit log) and beheer."""
+"""Admin screens for teamleiders (read clients and items, the audit log) and beheer. What the import writes is
+read-only here (`UitDeBronAdmin`): it is corrected in the source."""
 
 from django import forms
 from django.contrib import admin
@@ -7,6 +8,7 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from .gebruikersbeheer import heeft_staf_rol, mag_wijzigen, toekenbare_groepen
+from .importing.types import TYPES
 from .models import (
     Arbeidsmarktregio,
     AuditEvent,
@@ -127,54 +129,90 @@ class ScopedAdminMixin:
         return queryset.filter(**{f"{self.scope_path}__in": request.user.gemeenten.all()})
 
 
+BRON_REGEL = (
+    "Komt uit de export van {bron}; corrigeer het in het bronsysteem: een wijziging hier zou bij de volgende import "
+    "worden overschreven."
+)
+
+
+def bronvelden(export_type):
+    """The model fields the importer writes from an export's columns (importing/types.py), in the export's order:
+    what this admin shows under the source line. An item's Pers. nr. is its client."""
+    namen = {veld.name for veld in export_type.model._meta.get_fields()}
+    vertaling = {"pers_nr": "kandidaat"} if export_type.is_item else {}
+    velden = (vertaling.get(kolom.field, kolom.field) for kolom in export_type.columns)
+    return [naam for naam in velden if naam in namen]
+
+
+class UitDeBronAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """A record the import writes: read-only in the admin for everyone, superusers included (docs/team.md).
+
+    The next import would overwrite any edit, so the change page only shows, with a line saying where to correct
+    it; records come only through the import (no add page). A superuser may still delete one."""
+
+    export_type = None  # the importing.types.ExportType that writes this model
+    bron = ""  # where it is corrected, for the line (default: the export's name, from Compas)
+    afgeleid = ()  # fields the import works out from the columns
+    administratie = ("in_bron", "niet_in_bron_sinds", "laatste_import", "bijgewerkt")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (f"Uit de export van {self.export_type.label}", {
+                "fields": bronvelden(self.export_type),
+                "description": BRON_REGEL.format(bron=self.bron or f"{self.export_type.label} (Compas)"),
+            }),
+            ("Afgeleid bij de import", {
+                "fields": self.afgeleid,
+                "description": "Berekend uit de velden hierboven; verandert mee als de bron verandert.",
+            }),
+            ("Bijgehouden door de import", {"fields": self.administratie}),
+        ]
+
+
 @admin.register(Kandidaat)
-class KandidaatAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class KandidaatAdmin(UitDeBronAdmin):
+    export_type = TYPES["kandidaten"]
+    bron = ("kandidaten (Compas; de Sonar-kolommen uit Sonar). Een andere begeleider wijst u toe in Compas; het werk "
+            "aan het profiel volgt u met de opvolging in de werklijst Profiel nodig")
+    afgeleid = ("gemeente_in_bron", "ladder_trede", "ladder_groeipotentieel", "klant_van", "in_doelgroep_banenafspraak",
+                "telt_in_sonar", "profiel_nodig", "profiel_nodig_sinds", "pers_nr_sleutel")
+    administratie = ("in_bron", "niet_in_bron_sinds", "eerste_import", "laatste_import", "bijgewerkt")
     list_display = ("pers_nr", "naam", "gemeente", "begeleider", "klantprofiel", "profiel_nodig", "in_bron")
     list_filter = ("in_bron", "profiel_nodig", "klantprofiel", "klant_van", "gemeente")
     search_fields = ("pers_nr", "naam", "begeleider")
-    readonly_fields = (
-        "pers_nr_sleutel", "klant_van", "in_doelgroep_banenafspraak", "telt_in_sonar",
-        "profiel_nodig", "profiel_nodig_sinds", "eerste_import", "laatste_import", "bijgewerkt",
-    )
     list_select_related = ("gemeente",)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "gemeente" and not request.user.is_superuser:
-            kwargs["queryset"] = request.user.gemeenten.all()  # a correction never moves a client out of sight
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
-        obj.apply_derived_flags()
-        super().save_model(request, obj, form, change)
-        if change and form.changed_data:
-            AuditEvent.record(
-                request, AuditEvent.Actie.GEWIJZIGD, f"Kandidaat {obj.pers_nr}: {', '.join(form.changed_data)}",
-                gemeenten=[obj.gemeente_id, form.initial.get("gemeente")],  # moved: both gemeenten read it
-            )
-
-
-class ItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ItemAdmin(UitDeBronAdmin):
     scope_path = "kandidaat__gemeente"
     list_filter = ("in_bron",)
     search_fields = ("kandidaat__pers_nr", "uitvoerende")
     list_select_related = ("kandidaat",)
-    raw_id_fields = ("kandidaat",)
-    readonly_fields = ("laatste_import", "niet_in_bron_sinds")
+    afgeleid = ("sleutel",)
 
 
 @admin.register(Traject)
 class TrajectAdmin(ItemAdmin):
+    export_type = TYPES["trajecten"]
     list_display = ("traject_id", "kandidaat", "uitvoerende", "startdatum", "signaaldatum", "einddatum", "in_bron")
 
 
 @admin.register(Module)
 class ModuleAdmin(ItemAdmin):
+    export_type = TYPES["modules"]
+    afgeleid = ("sleutel", "traject")
     list_display = ("module_id", "kandidaat", "uitvoerende", "startdatum", "signaaldatum", "einddatum", "opgeschort")
-    raw_id_fields = ("kandidaat", "traject")
 
 
 @admin.register(Plaatsing)
 class PlaatsingAdmin(ItemAdmin):
+    export_type = TYPES["plaatsingen"]
     list_display = ("plaatsing_id", "kandidaat", "werkgever", "startdatum", "signaaldatum", "einddatum", "in_bron")
 
 

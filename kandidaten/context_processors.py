@@ -10,6 +10,7 @@ def navigation(request):
         ("overzicht", "Overzicht", True),
         ("kandidaten:lijst", "Kandidaten", True),
         ("kandidaten:profiel_nodig", "Profiel nodig", True),
+        ("team", "Team", user.has_perm("kandidaten.view_teamoverzicht")),
         ("lijsten:lijsten", "Mijn lijsten", True),
         ("transparantie", "Transparantie", user.has_perm("kandidaten.view_transparantie")),
         ("imports:lijst", "Import", user.has_perm("kandidaten.add_import")),

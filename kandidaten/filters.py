@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from kandidaten import naamsortering, weergave
 from kandidaten.keys import pers_nr_sleutel
+from kandidaten.models.kandidaat import opgeslagen_begeleider
 from kandidaten.scoping import Scope
 from kandidaten.selectors import kandidaten as selectors
 from kandidaten.selectors import keuzes
@@ -59,7 +60,7 @@ class KandidaatFilter(django_filters.FilterSet):
     regio = Multi(label="Arbeidsmarktregio", field_name="gemeente__regio_id")
     klantprofiel = Multi(label="Sonar - Klantprofiel", choices=weergave.KLANTPROFIEL_KEUZES)
     profiel_nodig = Choice(label="Profiel nodig", choices=JA_NEE, method=_yes_no("profiel_nodig"))
-    begeleider = Multi(label="Begeleider Compas")
+    begeleider = Multi(label="Begeleider Compas", method="filter_begeleider")
     doelgroep = Multi(label="Doelgroep")
     dgr = Choice(label="DGR", choices=JA_NEE, method=_yes_no("dgr"))
     banenafspraak = Choice(label="Sonar - Banenafspraken", choices=JA_NEE, method=_yes_no("banenafspraak"))
@@ -125,6 +126,11 @@ class KandidaatFilter(django_filters.FilterSet):
         if not values:
             return queryset
         return queryset.filter(sonar_status__in=["" if v == "leeg" else v for v in values])
+
+    def filter_begeleider(self, queryset, name, values):
+        if not values:
+            return queryset
+        return queryset.filter(begeleider__in=[opgeslagen_begeleider(value) for value in values])
 
     def filter_ladder(self, queryset, name, values):
         if not values:

@@ -2,7 +2,7 @@
 
 Created by a data migration; `sync_roles` can be run again after a release
 adds permissions (it only adds what is missing from each group's list): a
-migration that adds a permission calls `sync_roles_in_migration` (0012, 0014).
+migration that adds a permission calls `sync_roles_in_migration` (0012, 0014, 0017).
 A release that takes a permission away removes it in its own migration (0013:
 view_import from Teamleider).
 """
@@ -17,6 +17,8 @@ _MEDEWERKER_PERMS = [
     "view_traject",
     "view_module",
     "view_plaatsing",
+    # The follow-up of the worklist, for one's own clients (begeleider_naam); kandidaten/services/opvolging.py.
+    "change_opvolging",
 ]
 _TEAMLEIDER_PERMS = _MEDEWERKER_PERMS + [
     "change_kandidaat",
@@ -26,6 +28,8 @@ _TEAMLEIDER_PERMS = _MEDEWERKER_PERMS + [
     # No view_import: an import's preview holds the error values of every gemeente in the file.
     "view_gemeente",
     "view_doelgroep",
+    "view_teamoverzicht",
+    "opvolgen_voor_team",  # the follow-up of every begeleider's clients in its gemeenten
 ]
 _BEHEER_PERMS = _MEDEWERKER_PERMS + [
     "view_transparantie",
@@ -44,6 +48,7 @@ _BEHEER_PERMS = _MEDEWERKER_PERMS + [
     "add_gebruiker", "change_gebruiker", "view_gebruiker",
     "view_group",
     "view_bewaartermijn",
+    "view_teamoverzicht",
 ]
 
 ROLE_PERMISSIONS = {

@@ -8,6 +8,7 @@ written the same way everywhere. Choices (docs/kandidaten.md, "Een weergave per 
 - klantprofiel: the letter and the word, "N – Nee";
 - participatieladder: the rung, its name and the growth potential, "4 Onbetaald werk, met groeipotentieel";
   an empty or unreadable value is "Onbekend";
+- the follow-up of the worklist: its label ("Afspraak gepland"); none set yet is "Open";
 - Pers. nr.: digits without leading zeros (the canonical key, the same for "07974", "7974" and 7974.0);
   a Pers. nr. with other characters as the latest import wrote it;
 - dates dd-mm-jjjj; whole numbers with a dot between thousands ("150.000");
@@ -20,6 +21,7 @@ import itertools
 from dataclasses import dataclass
 
 from kandidaten.models.kandidaat import LADDER_TREDEN, Klantprofiel, SonarStatus
+from kandidaten.models.opvolging import AFGESLOTEN, AFGESLOTEN_LABEL, OpvolgingStatus
 from kandidaten.models.reference import ONBEKEND, KlantVan
 
 LEEG = "(leeg)"
@@ -36,6 +38,7 @@ def ja_nee(value):
 _KLANTPROFIELEN = {choice.value: f"{choice.value}{STREEP}{choice.label}" for choice in Klantprofiel}
 _SONAR_STATUS = {choice.value: choice.label for choice in SonarStatus}
 _KLANT_VAN = {choice.value: choice.label for choice in KlantVan}
+_OPVOLGING = {**{choice.value: choice.label for choice in OpvolgingStatus}, AFGESLOTEN: AFGESLOTEN_LABEL}
 
 
 def klantprofiel(code):
@@ -53,6 +56,11 @@ def sonar_status(value):
 
 def klant_van(value):
     return _KLANT_VAN.get(value, value)
+
+
+def opvolging(status):
+    """A follow-up status as shown: "Contact gelegd"; nothing set yet is "Open"."""
+    return _OPVOLGING.get(status or OpvolgingStatus.OPEN, status)
 
 
 def pers_nr(written):

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kandidaten.models import Datastand, Import
-from kandidaten.services import transparantie
+from kandidaten.services import opvolging, transparantie
 
 from . import outcome as result
 from .apply import foreign_keys_checked_at_the_end, refresh_planner_statistics, write_plans
@@ -218,7 +218,7 @@ class ImportRun:
                 self._refuse_if(problems)
             written = write_plans(self.plans, store, self.record, self.context)
             foreign_keys.check(written)
-            self._record_transparency_state()
+            self._record_client_state()
             if any(plan.changes for plan in self.plans):
                 Datastand.verhoog()  # last, and in the transaction: the stored panel counts go stale with the data
 
@@ -227,14 +227,16 @@ class ImportRun:
         if refusal:
             raise Refused(refusal)
 
-    def _record_transparency_state(self):
-        """The transparency report keeps the state of every gemeente a kandidaten sheet changed, at the stand."""
+    def _record_client_state(self):
+        """For every gemeente whose clients a kandidaten sheet changed: the transparency report keeps its state at
+        the stand, and the follow-ups of its clients who now have a profile are closed."""
         gemeente_ids = set()
         for plan in self.plans:
             if plan.export_type.rules.files_report_state and plan.changes:
                 gemeente_ids |= plan.gemeenten
         if gemeente_ids:
             transparantie.leg_stand_vast(stand=self.record.stand, gemeente_ids=gemeente_ids)
+            opvolging.sluit_bij_profiel(self.record, gemeente_ids)
 
     def _applied(self, note):
         record = self.record

@@ -4,7 +4,8 @@ from .imports import Import, KandidaatWijziging
 from .items import Module, Plaatsing, Traject
 from .kandidaat import Kandidaat, Klantprofiel, KlantVan, SonarStatus, derive_flags
 from .lijsten import BewaardeLijst, Lijstvoorkeur
-from .paneel import Datastand, PaneelTelling
+from .opvolging import Opvolging, OpvolgingStatus, OpvolgingWijziging
+from .paneel import Datastand, PaneelTelling, TeamTelling
 from .reference import (
     Arbeidsmarktregio,
     Doelgroep,
@@ -34,9 +35,13 @@ __all__ = [
     "Lijstvoorkeur",
     "Klantprofiel",
     "Module",
+    "Opvolging",
+    "OpvolgingStatus",
+    "OpvolgingWijziging",
     "PaneelTelling",
     "Plaatsing",
     "SonarStatus",
+    "TeamTelling",
     "Traject",
     "TransparantieTelling",
     "UwvTelling",

@@ -43,6 +43,7 @@ class AuditEvent(AppendOnly):
         IMPORT = "import", "Import"
         GEWIJZIGD = "gewijzigd", "Gegevens gewijzigd"
         OPGESCHOOND = "opgeschoond", "Opgeschoond (bewaartermijn)"
+        OPVOLGING = "opvolging", "Opvolging gewijzigd"
 
     tijdstip = models.DateTimeField(auto_now_add=True, db_index=True)
     gebruiker = models.ForeignKey(

@@ -55,6 +55,14 @@ TELT_IN_SONAR = Q(telt_in_sonar=True)
 MET_PROFIEL = Q(telt_in_sonar=True, klantprofiel=Klantprofiel.JA)  # counted in Sonar and a complete profile
 # How the import history writes a flag that became true (importing.diff.display).
 _JA = "ja"
+# An empty Begeleider Compas as a value of the filters and URLs (begeleider=...): the text the pages show. A
+# real Begeleider Compas spelled exactly so means the same: nobody.
+GEEN_BEGELEIDER = "(geen begeleider)"
+
+
+def opgeslagen_begeleider(naam):
+    """The stored Begeleider Compas a filter value stands for ("" for GEEN_BEGELEIDER)."""
+    return "" if naam == GEEN_BEGELEIDER else naam
 
 
 class KandidaatQuerySet(models.QuerySet):
@@ -69,7 +77,8 @@ class KandidaatQuerySet(models.QuerySet):
         return self.filter(TELT_IN_SONAR)
 
     def van_begeleider(self, naam):
-        return self.filter(begeleider=naam)
+        """One begeleider's clients; GEEN_BEGELEIDER: those without one."""
+        return self.filter(begeleider=opgeslagen_begeleider(naam))
 
     def met_nodig_sinds(self):
         """Annotate `nodig_sinds` (the date from which a client needs a profile) and `nodig_sinds_onbekend`

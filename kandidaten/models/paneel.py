@@ -40,8 +40,9 @@ class Datastand(models.Model):
             cls.objects.get_or_create(pk=1, defaults={"generatie": 1})
 
 
-class PaneelTelling(models.Model):
-    """The 17 counters of one gemeente at one peildatum: {"trajecten": {"actief": 12, ...}, ...}."""
+class Telling(models.Model):
+    """Counts of one gemeente at one peildatum, for one state of the data (the generation): stored once counted,
+    never read after the generation moved on (`services.paneeltellingen`)."""
 
     peildatum = models.DateField()
     generatie = models.PositiveBigIntegerField()
@@ -50,11 +51,28 @@ class PaneelTelling(models.Model):
     berekend = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "paneeltelling"
-        verbose_name_plural = "paneeltellingen"
+        abstract = True
         constraints = [
-            models.UniqueConstraint(fields=["peildatum", "generatie", "gemeente"], name="paneeltelling_uniek"),
+            models.UniqueConstraint(fields=["peildatum", "generatie", "gemeente"], name="%(class)s_uniek"),
         ]
 
     def __str__(self):
         return f"{self.gemeente_id} op {self.peildatum} (generatie {self.generatie})"
+
+
+class PaneelTelling(Telling):
+    """The 17 counters of one gemeente at one peildatum: {"trajecten": {"actief": 12, ...}, ...}."""
+
+    class Meta(Telling.Meta):
+        verbose_name = "paneeltelling"
+        verbose_name_plural = "paneeltellingen"
+
+
+class TeamTelling(Telling):
+    """The team overview's counts of one gemeente per begeleider at one peildatum (selectors.team.tel_per_gemeente):
+    {begeleider: [clients, five signal counters, "since" date|flag, clients, ...]}. The follow-up is not in it: it
+    changes without a new generation and is counted live."""
+
+    class Meta(Telling.Meta):
+        verbose_name = "teamtelling"
+        verbose_name_plural = "teamtellingen"

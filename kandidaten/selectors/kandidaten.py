@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from kandidaten import weergave
 from kandidaten.models import Gemeente, KandidaatWijziging, Module, Plaatsing, Traject
-from kandidaten.models.kandidaat import MET_PROFIEL, PROFIEL_NODIG, TELT_IN_SONAR, Kandidaat
+from kandidaten.models.kandidaat import GEEN_BEGELEIDER, MET_PROFIEL, PROFIEL_NODIG, TELT_IN_SONAR, Kandidaat
+from kandidaten.models.opvolging import status_q
 from kandidaten.paging import LijstPaginator, per_groep
 from kandidaten.scoping import Scope
 
@@ -158,9 +159,35 @@ WERKLIJST_SORTERINGEN = {
 }
 
 
-def werklijst(scope, begeleider):
-    """One begeleider's clients who need a profile, each with `nodig_sinds` (from the history)."""
-    return kandidaten(scope).profiel_nodig().van_begeleider(begeleider).met_nodig_sinds().select_related("gemeente")
+# "Waiting more than 4 weeks": needing a profile since before the peildatum minus this many days.
+WACHT_DAGEN = 28
+
+
+def wacht_grens(peildatum):
+    """Clients whose `nodig_sinds` lies before this date wait more than four weeks at the peildatum."""
+    return peildatum - datetime.timedelta(days=WACHT_DAGEN)
+
+
+def profiel_nodig(scope, gemeente=None):
+    """The worklist's rules: the clients in scope (in the source) who need a profile, each with `nodig_sinds` from
+    the history. For one begeleider in the worklist (`werklijst`), grouped by begeleider in the team overview
+    (selectors.team)."""
+    queryset = kandidaten(scope).profiel_nodig()
+    if gemeente is not None:
+        queryset = queryset.filter(gemeente_id=gemeente)
+    return queryset.met_nodig_sinds()
+
+
+def werklijst(scope, begeleider, *, gemeente=None, opvolging="", sinds_voor=None):
+    """One begeleider's clients who need a profile (GEEN_BEGELEIDER: those without one), each with `nodig_sinds`
+    and its follow-up; narrowed to a gemeente, a follow-up status (`status_q`: no follow-up is open) and those
+    needing one since before `sinds_voor` (the team overview's "> 4 weken": `wacht_grens`)."""
+    queryset = profiel_nodig(scope, gemeente).van_begeleider(begeleider)
+    if opvolging:
+        queryset = queryset.filter(status_q(opvolging))
+    if sinds_voor is not None:
+        queryset = queryset.filter(nodig_sinds__lt=sinds_voor)
+    return queryset.select_related("gemeente", "opvolging")
 
 
 @dataclass(frozen=True)
@@ -169,6 +196,11 @@ class BegeleiderTelling:
     profiel_nodig: int
     telt_in_sonar: int
     met_profiel: int
+
+    @property
+    def waarde(self):
+        """The begeleider as the filters and URLs take it (GEEN_BEGELEIDER for none)."""
+        return self.begeleider or GEEN_BEGELEIDER
 
     @property
     def aandeel_met_profiel(self):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from kandidaten.models import Arbeidsmarktregio, Datastand, Module, Plaatsing, Traject
+from kandidaten.models.kandidaat import GEEN_BEGELEIDER
 from kandidaten.naamsortering import vouw
 from kandidaten.scoping import Scope
 
@@ -19,7 +20,7 @@ CACHE_SECONDS = 600
 class Keuzes:
     gemeenten: list  # (pk, naam), in the database's order of the names (the gemeente sort's order)
     regios: list  # (pk, naam)
-    begeleiders: list
+    begeleiders: list  # the names, then GEEN_BEGELEIDER when clients without one are in scope
     doelgroepen: list
     dv_soorten: list
     ladders: list  # stored values, sorted by rung
@@ -72,10 +73,13 @@ def _keuzes(scope):
         Arbeidsmarktregio.objects.filter(gemeenten__in=scope.gemeenten()).distinct().order_by("naam")
         .values_list("pk", "naam")
     )
+    begeleiders = _distinct(scoped, "begeleider")
+    if scoped.filter(begeleider="").exists():  # through the begeleider index
+        begeleiders.append(GEEN_BEGELEIDER)
     return Keuzes(
         gemeenten=gemeenten,
         regios=regios,
-        begeleiders=_distinct(scoped, "begeleider"),
+        begeleiders=begeleiders,
         doelgroepen=_distinct(scoped, "doelgroep"),
         dv_soorten=_distinct(scoped, "dv_laatste_soort"),
         ladders=sorted(_distinct(scoped, "participatieladder")),

@@ -21,6 +21,7 @@ from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrappe
 
 from kandidaten.models import Datastand, Kandidaat, Module, PaneelTelling, Plaatsing, Traject
 from kandidaten.models.items import actief_op
+from kandidaten.models.kandidaat import opgeslagen_begeleider
 from kandidaten.scoping import Scope
 from kandidaten.selectors.keuzes import passende_uitvoerenden, uitvoerenden
 
@@ -144,7 +145,7 @@ def teller_of_none(groep_slug, teller_slug):
 @dataclass(frozen=True)
 class Vernauwing:
     """The panel's narrowing: by uitvoerende (item; parts of names, see keuzes.passende_uitvoerenden),
-    begeleider (client) and gemeente (client, pk)."""
+    begeleider (client; GEEN_BEGELEIDER for the clients without one) and gemeente (client, pk)."""
 
     uitvoerende: tuple = ()
     begeleider: str = ""
@@ -182,7 +183,7 @@ def items(scope, groep_slug, vernauwing=None):
     if vernauwing.uitvoerende:
         queryset = queryset.filter(uitvoerende__in=uitvoerenden_van(scope, vernauwing))
     if vernauwing.begeleider:
-        queryset = queryset.filter(kandidaat__begeleider=vernauwing.begeleider)
+        queryset = queryset.filter(kandidaat__begeleider=opgeslagen_begeleider(vernauwing.begeleider))
     if vernauwing.gemeente:
         queryset = queryset.filter(kandidaat__gemeente_id=vernauwing.gemeente)
     return queryset
@@ -216,7 +217,7 @@ def klanten_met_aantal(scope, groep_slug, teller_slug, peildatum, vernauwing=Non
     # walk the clients that cannot have any.
     klanten = scope.kandidaten().in_bron()
     if vernauwing.begeleider:
-        klanten = klanten.filter(begeleider=vernauwing.begeleider)
+        klanten = klanten.van_begeleider(vernauwing.begeleider)
     if vernauwing.gemeente:
         klanten = klanten.filter(gemeente_id=vernauwing.gemeente)
     return klanten.annotate(aantal=Subquery(aantal_items)).filter(aantal__gt=0).values_list("pk", "aantal")
@@ -229,12 +230,12 @@ class Telling:
     aantal: int
 
 
-def _aggregaten(groep, peildatum):
+def _aggregaten(groep, peildatum, slugs=None):
     # Applied to items already filtered on "actief": every counter is a subset of it, and filtering on it
-    # first lets the database use the date index.
+    # first lets the database use the date index. `slugs`: only these counters.
     return {
         teller.slug: Count("id") if teller.slug == "actief" else Count("id", filter=teller.definitie(peildatum))
-        for teller in groep.tellers
+        for teller in groep.tellers if slugs is None or teller.slug in slugs
     }
 
 
@@ -249,25 +250,39 @@ def nul_tellingen():
     return {groep.slug: dict.fromkeys((teller.slug for teller in groep.tellers), 0) for groep in GROEPEN.values()}
 
 
+def tel_gegroepeerd(scope, peildatum, per, gemeenten=None, tellers=None):
+    """Counted now, one query per group, grouped by the client fields `per` (e.g. "kandidaat__gemeente_id"):
+    [(values of `per`, groep slug, {teller: aantal})], for `gemeenten` of the scope (None: the whole scope).
+    `tellers`: {groep: [teller slugs]} to count only those (None: all 17). Groups without active items are left
+    out."""
+    gevonden = []
+    for groep in GROEPEN.values():
+        if tellers is not None and groep.slug not in tellers:
+            continue
+        aggregates = _aggregaten(groep, peildatum, None if tellers is None else tellers[groep.slug])
+        queryset = items(scope, groep.slug).filter(actief(peildatum))
+        if gemeenten is not None:
+            queryset = queryset.filter(kandidaat__gemeente_id__in=gemeenten)
+        for row in queryset.values(*per).annotate(**aggregates).order_by():
+            gevonden.append((tuple(row[veld] for veld in per), groep.slug, {slug: row[slug] for slug in aggregates}))
+    return gevonden
+
+
 def tel_per_gemeente(scope, peildatum, gemeenten=None):
     """{gemeente_id: {groep: {teller: aantal}}} counted now, one query per group, for `gemeenten` of the
     scope (None: the whole scope). Gemeenten without active items are left out."""
     per_gemeente = {}
-    for groep in GROEPEN.values():
-        aggregates = _aggregaten(groep, peildatum)
-        queryset = items(scope, groep.slug).filter(actief(peildatum))
-        if gemeenten is not None:
-            queryset = queryset.filter(kandidaat__gemeente_id__in=gemeenten)
-        for row in queryset.values("kandidaat__gemeente_id").annotate(**aggregates).order_by():
-            tellingen = per_gemeente.setdefault(row["kandidaat__gemeente_id"], nul_tellingen())
-            tellingen[groep.slug] = {slug: row[slug] for slug in aggregates}
+    for (gemeente_id,), groep_slug, aantallen in tel_gegroepeerd(scope, peildatum, ("kandidaat__gemeente_id",),
+                                                                 gemeenten):
+        per_gemeente.setdefault(gemeente_id, nul_tellingen())[groep_slug] = aantallen
     return per_gemeente
 
 
-def bewaarde_tellingen(scope, peildatum, gemeenten):
+def bewaarde_tellingen(scope, peildatum, gemeenten, model=PaneelTelling):
     """{gemeente_id: {groep: {teller: aantal}}} of those `gemeenten` (pks; None: every gemeente) that have
-    counts stored for the current data generation (models.paneel). One query; writes nothing."""
-    bewaard = PaneelTelling.objects.filter(peildatum=peildatum, generatie=Datastand.huidige_in_query())
+    counts stored for the current data generation (models.paneel; `model`: PaneelTelling, or TeamTelling for the
+    team overview's counts). One query; writes nothing."""
+    bewaard = model.objects.filter(peildatum=peildatum, generatie=Datastand.huidige_in_query())
     if gemeenten is not None:
         bewaard = bewaard.filter(gemeente_id__in=gemeenten)
     return dict(bewaard.values_list("gemeente_id", "tellingen"))

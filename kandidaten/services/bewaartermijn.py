@@ -1,8 +1,8 @@
 """Retention ("bewaartermijn", AVG storage limitation): what `manage.py opschonen` deletes (docs/bewaartermijn.md).
 
 - Clients no longer in the source for more than `BEWAARTERMIJN_MAANDEN` calendar months, with their trajecten,
-  modules, plaatsingen and change history; items no longer in the source for more than that term are deleted
-  too, also when their client is still in the source.
+  modules, plaatsingen, change history and follow-up (with its history; counted with the client); items no
+  longer in the source for more than that term are deleted too, also when their client is still in the source.
 - Uploaded files and error files of imports older than `IMPORT_BESTANDEN_DAGEN` days (the Import row stays,
   with its hash and summary).
 - Audit records older than `AUDIT_BEWAARTERMIJN_MAANDEN` calendar months.
@@ -23,7 +23,17 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from kandidaten.importing import lock_imports
-from kandidaten.models import AuditEvent, Datastand, Import, KandidaatWijziging, Module, Plaatsing, Traject
+from kandidaten.models import (
+    AuditEvent,
+    Datastand,
+    Import,
+    KandidaatWijziging,
+    Module,
+    Opvolging,
+    OpvolgingWijziging,
+    Plaatsing,
+    Traject,
+)
 from kandidaten.scoping import items_voor, kandidaten_voor
 from kandidaten.selectors.signalen import SYSTEEM, add_months
 
@@ -214,7 +224,8 @@ def opschonen(termijnen):
 
 
 def _verwijder_gegevens(termijnen):
-    """Items first (they PROTECT their client), then the history, then the clients: one transaction."""
+    """Items first (they PROTECT their client), then the histories and the follow-up, then the clients: one
+    transaction."""
     kandidaten = te_verwijderen_kandidaten(termijnen)
     verwijderd = {"modules": _verwijder(te_verwijderen_items("modules", termijnen))}
     trajecten = te_verwijderen_items("trajecten", termijnen)
@@ -223,6 +234,9 @@ def _verwijder_gegevens(termijnen):
     verwijderd["trajecten"] = _verwijder(trajecten)
     verwijderd["plaatsingen"] = _verwijder(te_verwijderen_items("plaatsingen", termijnen))
     verwijderd["wijzigingen"] = _verwijder(te_verwijderen_wijzigingen(termijnen))
+    # The follow-up (ours, not the source's) and its history go with the client; counted as part of the client.
+    for model in (OpvolgingWijziging, Opvolging):
+        _verwijder(model.objects.filter(kandidaat_id__in=kandidaten.values("pk")))
     verwijderd["kandidaten"] = _verwijder(kandidaten)
     return verwijderd
 

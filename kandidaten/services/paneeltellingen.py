@@ -1,23 +1,41 @@
-"""The signal panel's stored counts: read them, count what is missing, store it (docs/overzicht.md).
+"""The signal panel's stored counts: read them, count what is missing, store it (docs/overzicht.md); the same
+for the team overview's counts per begeleider (docs/team.md).
 
-The counting itself is `selectors.signalen` (read-only); this is the one place that writes PaneelTelling
-rows. The panel, the drill-down's count, the `signalen` command and the importer's counting ahead call
-these functions.
+The counting itself is `selectors.signalen` and `selectors.team` (read-only); this is the one place that writes
+PaneelTelling and TeamTelling rows. The panel, the drill-down's count, the team overview, the `signalen` command
+and the importer's counting ahead call these functions.
 """
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
 
-from kandidaten.models import Datastand, Import, PaneelTelling
+from kandidaten.models import Datastand, Import, PaneelTelling, TeamTelling
 from kandidaten.scoping import Scope
-from kandidaten.selectors import signalen
+from kandidaten.selectors import signalen, team
 
 logger = logging.getLogger(__name__)
 
 
-def per_gemeente(scope, peildatum, gemeente=None):
-    """{gemeente_id: {groep: {teller: aantal}}} for every gemeente in scope (or only `gemeente`).
+@dataclass(frozen=True)
+class Soort:
+    """A kind of stored counts per gemeente: where they are kept, how they are counted, and a gemeente's counts
+    when it has nothing to count."""
+
+    model: type
+    tel: Callable  # (scope, peildatum, gemeente pks or None for the whole scope) -> {gemeente_id: counts}
+    leeg: Callable
+
+
+PANEEL = Soort(PaneelTelling, signalen.tel_per_gemeente, signalen.nul_tellingen)
+TEAM = Soort(TeamTelling, team.tel_per_gemeente, dict)  # a gemeente without clients has no begeleider
+
+
+def per_gemeente(scope, peildatum, gemeente=None, soort=PANEEL):
+    """{gemeente_id: counts} for every gemeente in scope (or only `gemeente`): the panel's 17 counters
+    {groep: {teller: aantal}}, or with `soort=TEAM` the team overview's counts per begeleider.
 
     Read from the counts stored for the current data generation when there are any; counted now and
     stored for the gemeenten that have none. Two queries when everything is stored.
@@ -25,35 +43,35 @@ def per_gemeente(scope, peildatum, gemeente=None):
     scope = Scope.van(scope)
     in_scope = scope.gemeente_ids if gemeente is None else [pk for pk in scope.gemeente_ids if pk == gemeente]
     gevraagd = None if scope.alles and gemeente is None else in_scope
-    gevonden = signalen.bewaarde_tellingen(scope, peildatum, gevraagd)
+    gevonden = signalen.bewaarde_tellingen(scope, peildatum, gevraagd, soort.model)
     ontbrekend = [pk for pk in in_scope if pk not in gevonden]
     if ontbrekend:
         # The generation is read before counting: a change committed meanwhile makes these counts stale
         # (never read), never wrong under a current generation.
         generatie = Datastand.huidige()
         heel_land = scope.alles and len(ontbrekend) == len(in_scope) and gemeente is None
-        geteld = signalen.tel_per_gemeente(scope, peildatum, None if heel_land else ontbrekend)
-        geteld = {pk: geteld.get(pk) or signalen.nul_tellingen() for pk in ontbrekend}  # zeros are counts too
-        _bewaar(peildatum, generatie, geteld)
+        geteld = soort.tel(scope, peildatum, None if heel_land else ontbrekend)
+        geteld = {pk: geteld.get(pk) or soort.leeg() for pk in ontbrekend}  # zeros are counts too
+        _bewaar(soort.model, peildatum, generatie, geteld)
         gevonden.update(geteld)
     return gevonden
 
 
-def _bewaar(peildatum, generatie, geteld):
+def _bewaar(model, peildatum, generatie, geteld):
     """Store counts; best effort: a page never fails or waits because they could not be stored."""
     if Import.er_wordt_toegepast():
         return  # an import is writing: its data generation is about to change, and SQLite would wait for it
     rijen = [
-        PaneelTelling(peildatum=peildatum, generatie=generatie, gemeente_id=pk, tellingen=tellingen)
+        model(peildatum=peildatum, generatie=generatie, gemeente_id=pk, tellingen=tellingen)
         for pk, tellingen in geteld.items()
     ]
     try:
         with transaction.atomic():
-            PaneelTelling.objects.bulk_create(rijen, ignore_conflicts=True)
+            model.objects.bulk_create(rijen, ignore_conflicts=True)
             # Counts of an older generation are never read again.
-            PaneelTelling.objects.filter(generatie__lt=generatie).delete()
+            model.objects.filter(generatie__lt=generatie).delete()
     except DatabaseError:
-        logger.warning("Paneeltellingen voor %s niet bewaard", peildatum, exc_info=True)
+        logger.warning("%s voor %s niet bewaard", model._meta.verbose_name_plural, peildatum, exc_info=True)
 
 
 def tel_vooruit(peildatum):

@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
-from kandidaten.views import audit, bewaartermijn, overzicht, transparantie
+from kandidaten.views import audit, bewaartermijn, overzicht, team, transparantie
 
 
 @login_not_required
@@ -19,6 +19,7 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("kandidaten/", include(("kandidaten.urls.kandidaten", "kandidaten"))),
     path("signalen/", include(("kandidaten.urls.signalen", "signalen"))),
+    path("team/", team.overzicht, name="team"),
     path("lijsten/", include(("kandidaten.urls.lijsten", "lijsten"))),
     path("import/", include(("kandidaten.urls.imports", "imports"))),
     path("transparantie/", transparantie.rapport, name="transparantie"),

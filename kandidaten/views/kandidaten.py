@@ -1,4 +1,4 @@
-"""Candidate list, "profiel nodig" worklist, client page, the list's columns. Thin: the queries live in
+"""Candidate list, client page, the list's columns (the worklist: views/werklijst.py). Thin: the queries live in
 selectors.kandidaten, the display of values in weergave."""
 
 from dataclasses import dataclass
@@ -7,17 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kandidaten import weergave
-from kandidaten.exporting import FORMATS, ExportColumn, export_response
+from kandidaten.exporting import FORMATS, export_response
 from kandidaten.filters import KandidaatFilter
 from kandidaten.models import AuditEvent, BewaardeLijst
-from kandidaten.paging import LijstPaginator, pagina_grootte
+from kandidaten.paging import pagina_grootte
 from kandidaten.scoping import scope_van
 from kandidaten.selectors import kandidaten as selectors
-from kandidaten.selectors import keuzes
 from kandidaten.services import lijstvoorkeuren
 from kandidaten.tables import (
     EXPORT_COLUMNS,
@@ -27,10 +24,8 @@ from kandidaten.tables import (
     KandidaatTable,
     kolom_keuzes,
 )
-from kandidaten.views.lijstdelen import kolomkoppen
 
 PER_PAGE_CHOICES = (25, 50, 100, 250)
-WERKLIJST_PER_PAGINA = (25, 50, 100)
 MIJN, ALLE = "mijn", "alle"
 
 
@@ -144,67 +139,6 @@ def kolommen(request):
     lijstvoorkeuren.bewaar_kolommen(request, "kandidaten", volgorde)
     terug = BewaardeLijst.schone_query(request.POST.get("terug", ""))
     return redirect(f"{reverse('kandidaten:lijst')}?{terug}#resultaat")
-
-
-# --- the worklist ----------------------------------------------------------------------------------
-
-WERKLIJST_KOLOMMEN = [("naam", "Naam"), ("pers_nr", "Pers. nr."), ("gemeente", "Bet. gemeente"),
-                      ("klantprofiel", "Sonar - Klantprofiel"), ("sinds", "Profiel nodig sinds")]
-WERKLIJST_EXPORT = [
-    ExportColumn("Naam", "naam", 28),
-    ExportColumn("Pers. nr.", lambda k: weergave.pers_nr(k.pers_nr), 12),
-    ExportColumn("Bet. gemeente", lambda k: k.gemeente.naam, 18),
-    ExportColumn("Sonar - Klantprofiel", lambda k: weergave.klantprofiel(k.klantprofiel), 14),
-    ExportColumn("Profiel nodig sinds", "nodig_sinds", 14),
-    ExportColumn("Dagen wachtend", lambda k: selectors.dagen_wachtend(k.nodig_sinds), 10),
-    ExportColumn("Sinds de eerste import", lambda k: weergave.ja_nee(k.nodig_sinds_onbekend), 10),
-]
-
-
-def profiel_nodig(request):
-    """A begeleider's worklist, paged, sortable and exportable; for whoever may correct clients (teamleiders)
-    also the counts per begeleider."""
-    scope = scope_van(request)
-    opties = keuzes.keuzes(scope)
-    begeleider = request.GET.get("begeleider") or request.user.begeleider_naam
-    if begeleider not in opties.begeleiders:
-        begeleider = ""
-    sortering = selectors.Sortering.van(request.GET.get("sort"), selectors.WERKLIJST_SORTERINGEN, "sinds")
-    queryset = selectors.werklijst(scope, begeleider).order_by(*sortering.order_by(selectors.WERKLIJST_SORTERINGEN))
-    export_format = request.GET.get("_export")
-    if begeleider and export_format in FORMATS:
-        if not request.user.has_perm("kandidaten.export_kandidaat"):
-            raise PermissionDenied
-        return export_response(
-            request, rows=queryset, columns=WERKLIJST_EXPORT, fmt=export_format, filename_base="profiel-nodig",
-            description=f"Werklijst profiel nodig van {begeleider}",
-            filters={"begeleider": begeleider, "sort": sortering.param},
-        )
-    per_page = pagina_grootte(request, WERKLIJST_PER_PAGINA, 25)
-    paginator = LijstPaginator(per_page, tel=queryset.count if begeleider else lambda: 0,
-                               lees=lambda bottom, top: list(queryset[bottom:top]))
-    page, gevraagd = paginator.pagina(request.GET.get("page"))
-    vandaag = timezone.localdate()
-    for kandidaat in page.object_list:
-        kandidaat.dagen = selectors.dagen_wachtend(kandidaat.nodig_sinds, vandaag)
-    overzicht = selectors.per_begeleider(scope) if request.user.has_perm("kandidaten.change_kandidaat") else []
-    template = "kandidaten/kandidaten/profiel_nodig.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#werklijst"
-    return render(request, template, {
-        "begeleider": begeleider,
-        "begeleiders": opties.begeleiders,
-        "page": page,
-        "gevraagde_pagina": gevraagd,
-        "per_page": per_page,
-        "per_page_choices": WERKLIJST_PER_PAGINA,
-        "koppen": kolomkoppen(WERKLIJST_KOLOMMEN, sortering.param),
-        "sort": sortering.param,
-        "can_export": request.user.has_perm("kandidaten.export_kandidaat"),
-        "overview": overzicht,
-        "totaal": {"nodig": sum(row.profiel_nodig for row in overzicht),
-                   "telt": sum(row.telt_in_sonar for row in overzicht)},
-    })
 
 
 # --- the client page -------------------------------------------------------------------------------

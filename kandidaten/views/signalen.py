@@ -24,13 +24,26 @@ from kandidaten.widgets import FastSelect, KeuzeLijst, Termen
 PER_PAGINA = (25, 50, 100)
 
 
-class SignaalFilterForm(forms.Form):
-    """Peildatum and narrowing of the panel and its drill-downs; every value lives in the URL."""
+class PeildatumForm(forms.Form):
+    """A peildatum and a gemeente of one's own, in the URL: the team overview's form, and the base of the panel's."""
 
     peildatum = DatumVeld(
         label="Peildatum", required=False,
         error_messages={"invalid": "Vul de peildatum in als dd-mm-jjjj, bijvoorbeeld 01-03-2026."},
     )
+    gemeente = forms.TypedChoiceField(
+        label="Gemeente", required=False, coerce=int, empty_value=None, widget=FastSelect,
+        error_messages={"invalid_choice": "Deze gemeente hoort niet bij uw gemeenten."},
+    )
+
+    def __init__(self, data, *, gemeenten):
+        super().__init__(data)
+        self.fields["gemeente"].choices = [("", "Alle gemeenten")] + [(str(pk), naam) for pk, naam in gemeenten]
+
+
+class SignaalFilterForm(PeildatumForm):
+    """Peildatum and narrowing of the panel and its drill-downs; every value lives in the URL."""
+
     uitvoerende = Termen(
         label="Uitvoerende", required=False,
         widget=KeuzeLijst(label="Uitvoerende", vrije_tekst="Of typ een deel van de naam"),
@@ -39,16 +52,12 @@ class SignaalFilterForm(forms.Form):
         label="Begeleider", required=False, widget=FastSelect,
         error_messages={"invalid_choice": "Deze begeleider komt bij uw kandidaten niet voor."},
     )
-    gemeente = forms.TypedChoiceField(
-        label="Gemeente", required=False, coerce=int, empty_value=None, widget=FastSelect,
-        error_messages={"invalid_choice": "Deze gemeente hoort niet bij uw gemeenten."},
-    )
+    field_order = ["peildatum", "uitvoerende", "begeleider", "gemeente"]
 
     def __init__(self, data, *, uitvoerenden, begeleiders, gemeenten):
-        super().__init__(data)
+        super().__init__(data, gemeenten=gemeenten)
         self.fields["uitvoerende"].widget.choices = [(naam, naam) for naam in uitvoerenden]
         self.fields["begeleider"].choices = [("", "Alle begeleiders")] + [(naam, naam) for naam in begeleiders]
-        self.fields["gemeente"].choices = [("", "Alle gemeenten")] + [(str(pk), naam) for pk, naam in gemeenten]
 
 
 @dataclass

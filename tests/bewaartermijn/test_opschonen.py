@@ -16,12 +16,15 @@ from kandidaten.models import (
     Kandidaat,
     KandidaatWijziging,
     Module,
+    Opvolging,
+    OpvolgingWijziging,
     Plaatsing,
     Traject,
 )
+from kandidaten.roles import TEAMLEIDER
 from kandidaten.services import bewaartermijn
 from kandidaten.services.bewaartermijn import Termijnen, eerste_bewaarde_dag
-from tests.factories import make_kandidaat, make_module, make_plaatsing, make_traject
+from tests.factories import make_kandidaat, make_module, make_plaatsing, make_traject, make_user
 
 from .conftest import PEILDATUM, auditregel_op, item_weg_sinds, lokaal, opschonen, weg_sinds
 
@@ -225,7 +228,25 @@ def test_every_relation_to_a_client_is_one_the_purge_deletes_first():
     Kandidaat must be added to it, or its rows would block the purge. This test names the ones it handles."""
     on_delete = {relatie.related_model: relatie.on_delete for relatie in Kandidaat._meta.related_objects}
     assert on_delete == {Traject: models.PROTECT, Module: models.PROTECT, Plaatsing: models.PROTECT,
-                         KandidaatWijziging: models.CASCADE}
+                         KandidaatWijziging: models.CASCADE, Opvolging: models.CASCADE,
+                         OpvolgingWijziging: models.CASCADE}
+
+
+def test_a_clients_follow_up_and_its_history_go_with_the_client_and_another_clients_stay(rf):
+    from kandidaten.services import opvolging
+
+    weg = weg_sinds(datetime.date(2023, 1, 1), naam="Jansen, P.")
+    blijft = make_kandidaat("Epe", naam="Bakker, S.")
+    request = rf.post("/")
+    request.user = make_user("teamleider.epe", TEAMLEIDER, gemeenten=["Epe"])
+    for kandidaat in (weg, blijft):
+        opvolging.zet(request, kandidaat, opvolging.Stand("contact", datetime.date(2022, 12, 1), notitie="gebeld"))
+
+    aantallen = opschonen("--peildatum", "2026-06-15")
+
+    assert aantallen["kandidaten"] == 1
+    assert list(Opvolging.objects.values_list("kandidaat_id", flat=True)) == [blijft.pk]
+    assert list(OpvolgingWijziging.objects.values_list("kandidaat_id", flat=True)) == [blijft.pk]
 
 
 # --- audit records -----------------------------------------------------------------------------------

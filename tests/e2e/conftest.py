@@ -65,6 +65,29 @@ def login(live_server, page):
     return do_login
 
 
+@pytest.fixture
+def zonder_javascript(browser, live_server):
+    """`zonder_javascript(user)`: a page of a browser without JavaScript, logged in as `user` (the test client's
+    session cookie): the plain forms and links every page must work with."""
+    contexts = []
+
+    def open_page(user):
+        from django.conf import settings
+        from django.test import Client
+
+        django_client = Client()
+        django_client.force_login(user, backend="kandidaten.backends.PermissieBackend")
+        context = browser.new_context(java_script_enabled=False)
+        contexts.append(context)
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
+                              "value": django_client.cookies[settings.SESSION_COOKIE_NAME].value}])
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 def axe_violations(page):
     """axe-core's WCAG 2.1 A/AA violations on the current page, as readable strings."""
     from axe_playwright_python.sync_playwright import Axe

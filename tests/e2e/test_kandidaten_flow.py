@@ -161,16 +161,8 @@ def test_a_searchable_option_list_narrows_as_you_type(login, live_server, data):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_list_works_without_javascript(browser, live_server, data, teamleider):
-    from django.conf import settings
-    from django.test import Client
-
-    django_client = Client()
-    django_client.force_login(teamleider, backend="kandidaten.backends.PermissieBackend")
-    context = browser.new_context(java_script_enabled=False)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": django_client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
-    page = context.new_page()
+def test_the_list_works_without_javascript(zonder_javascript, live_server, data, teamleider):
+    page = zonder_javascript(teamleider)
     page.goto(f"{live_server.url}/kandidaten/")
     page.locator("summary", has_text="Filters").click()
     tick(page, "Bet. gemeente", "Heerde")
@@ -178,4 +170,3 @@ def test_the_list_works_without_javascript(browser, live_server, data, teamleide
     kop(page).filter(has_text="5 kandidaten").wait_for()
     page.locator("a.chip", has_text="Heerde").click()  # a chip is a plain link
     kop(page).filter(has_text="65 kandidaten").wait_for()
-    context.close()

@@ -67,15 +67,13 @@ def test_a_signal_export_records_the_gemeenten_of_its_items(logged_in, teamleide
     assert gemeente_namen(AuditEvent.objects.get(actie=AuditEvent.Actie.EXPORT)) == ["Heerde"]
 
 
-def test_a_correction_in_the_admin_is_recorded_for_the_clients_gemeente(logged_in, teamleider):
+def test_a_change_of_a_follow_up_is_recorded_for_the_clients_gemeente(logged_in, teamleider):
     kandidaat = make_kandidaat("Heerde")
-    client = logged_in(teamleider)
-    url = f"/beheer/kandidaten/kandidaat/{kandidaat.pk}/change/"
-    from tests.toegang.test_escalatie import form_as_posted
-
-    response = client.post(url, form_as_posted(client.get(url), begeleider="C. Corrector"))
+    response = logged_in(teamleider).post(f"/kandidaten/{kandidaat.pk}/opvolging/", {"status": "contact"})
     assert response.status_code == 302
-    assert gemeente_namen(AuditEvent.objects.get(actie=AuditEvent.Actie.GEWIJZIGD)) == ["Heerde"]
+    event = AuditEvent.objects.get(actie=AuditEvent.Actie.OPVOLGING)
+    assert gemeente_namen(event) == ["Heerde"]
+    assert event.filters["status"] == "contact"
 
 
 def test_the_audit_admin_shows_a_teamleider_only_its_gemeenten(teamleider_epe, medewerker_apeldoorn):

@@ -46,6 +46,7 @@ ROLLEN = ("anonymous", "medewerker own", "medewerker other", "teamleider", "behe
 # The parameters of the app's own URLs, by URL name (fnmatch pattern): a new URL with parameters gets a line.
 PARAMETERS = {
     "kandidaten:detail": lambda w: {"pk": w.objecten[Kandidaat].pk},
+    "kandidaten:opvolging": lambda w: {"pk": w.objecten[Kandidaat].pk},
     "imports:*": lambda w: {"uuid": w.objecten[Import].uuid},
     "signalen:lijst": lambda w: {"groep": "trajecten", "teller": "actief"},
     "lijsten:verwijderen": lambda w: {"pk": w.objecten[BewaardeLijst].pk},

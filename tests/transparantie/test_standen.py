@@ -23,22 +23,6 @@ def export(tmp_path, naam, rows):
     return xlsx(tmp_path / naam, rows)
 
 
-def admin_wijzig(client, kandidaat, **wijzigingen):
-    """Change a client through the admin's own form, as a teamleider does."""
-    url = f"/beheer/kandidaten/kandidaat/{kandidaat.pk}/change/"
-    form = client.get(url).context["adminform"].form
-    data = {}
-    for naam, veld in form.fields.items():
-        waarde = wijzigingen.get(naam, form[naam].value())
-        if veld.widget.__class__.__name__ == "CheckboxInput":
-            if waarde:
-                data[naam] = "on"
-            continue
-        data[naam] = "" if waarde is None else waarde
-    response = client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-
-
 def test_a_date_between_two_imports_shows_the_first_imports_state(tmp_path):
     importeer(export(tmp_path, "a.xlsx", [klant(1), klant(2)]), Q2)
     importeer(export(tmp_path, "b.xlsx", [klant(1, klantprofiel="J"), klant(2), klant(3)]), Q3)
@@ -75,19 +59,35 @@ def test_imports_arriving_out_of_stand_order_each_keep_their_own_date(tmp_path):
     assert cellen(rij(rapport(Q3), "Epe")) == (1, 2, 0, 0, 3)
 
 
-def test_a_correction_in_the_admin_shows_from_today_and_leaves_the_past_quarter(tmp_path, logged_in, teamleider):
+def test_a_correction_saved_on_a_client_shows_from_today_and_leaves_the_past_quarter(tmp_path):
+    """The admin no longer edits source fields (issue #17); a save of a client from code still records the
+    corrected state under today (signals.py), as a changed doelgroep does."""
     importeer(export(tmp_path, "a.xlsx", [klant(1), klant(2)]), Q2)
-    client = logged_in(teamleider)
-    admin_wijzig(client, Kandidaat.objects.get(pers_nr="1"), klantprofiel="J")
+    kandidaat = Kandidaat.objects.get(pers_nr="1")
+    kandidaat.klantprofiel = "J"
+    kandidaat.apply_derived_flags()
+    kandidaat.save()
     vandaag = timezone.localdate()
     assert cellen(rij(rapport(vandaag), "Epe")) == (1, 1, 0, 0, 2)
     assert cellen(rij(rapport(Q2), "Epe")) == (0, 2, 0, 0, 2)
     assert rapport(vandaag).laatste_correctie is not None
 
 
-def test_an_edit_that_changes_no_count_records_nothing(tmp_path, logged_in, teamleider):
+def test_an_edit_that_changes_no_count_records_nothing(tmp_path):
     importeer(export(tmp_path, "a.xlsx", [klant(1)]), Q2)
-    admin_wijzig(logged_in(teamleider), Kandidaat.objects.get(pers_nr="1"), begeleider="B. Bakker")
+    kandidaat = Kandidaat.objects.get(pers_nr="1")
+    kandidaat.begeleider = "B. Bakker"
+    kandidaat.save()
+    assert list(TransparantieTelling.objects.values_list("stand", flat=True).distinct()) == [Q2]
+
+
+def test_the_admin_refuses_a_correction_and_the_report_stays_as_the_import_left_it(tmp_path, logged_in, teamleider):
+    importeer(export(tmp_path, "a.xlsx", [klant(1), klant(2)]), Q2)
+    kandidaat = Kandidaat.objects.get(pers_nr="1")
+    url = f"/beheer/kandidaten/kandidaat/{kandidaat.pk}/change/"
+    response = logged_in(teamleider).post(url, {"klantprofiel": "J", "naam": kandidaat.naam, "pers_nr": "1"})
+    assert response.status_code == 403
+    assert Kandidaat.objects.get(pk=kandidaat.pk).klantprofiel == "N"
     assert list(TransparantieTelling.objects.values_list("stand", flat=True).distinct()) == [Q2]
 
 
