@@ -7,6 +7,7 @@ environment; the README has the table. Defaults are for a developer's machine.
 import os
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -146,6 +147,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
         }
     )
+    if RUNNING_TESTS:
+        # The suite's database is a file, as the app runs: Django's default in-memory test database shares
+        # its cache between connections and locks per table, so two connections at once (the subscription
+        # runs, the browser tests' server) fail at once where the app's file database makes them wait.
+        DATABASES["default"]["TEST"] = {
+            "NAME": os.path.join(tempfile.gettempdir(), f"kandidaten-test-{os.getpid()}.sqlite3")
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "kandidaten.Gebruiker"
