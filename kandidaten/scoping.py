@@ -12,25 +12,27 @@ from django.db.models import Q
 from .models import AuditEvent, AuditGemeente, Gebruiker, Gemeente, Import, Kandidaat, Module, Plaatsing, Traject
 
 
+def _binnen_bereik(user, queryset, beperk):
+    """The rule every function below shares: not logged in (or inactive) sees nothing, a superuser sees
+    everything, anyone else what `beperk(queryset, their gemeenten)` leaves."""
+    if not _active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return beperk(queryset, user.gemeenten.all())
+
+
 def gemeenten_voor(user):
     if isinstance(user, Scope):
         return user.gemeenten()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Gemeente.objects.none()
-    if user.is_superuser:
-        return Gemeente.objects.all()
-    return user.gemeenten.all()
+    return _binnen_bereik(user, Gemeente.objects.all(), lambda alle, eigen: eigen)
 
 
 def kandidaten_voor(user, queryset=None):
     if isinstance(user, Scope):
         return user.kandidaten(queryset)
     queryset = Kandidaat.objects.all() if queryset is None else queryset
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    return queryset.filter(gemeente__in=user.gemeenten.all())
+    return _binnen_bereik(user, queryset, lambda kandidaten, eigen: kandidaten.filter(gemeente__in=eigen))
 
 
 def items_voor(user, model_or_queryset):
@@ -42,11 +44,7 @@ def items_voor(user, model_or_queryset):
         if isinstance(model_or_queryset, type)
         else model_or_queryset
     )
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    return queryset.filter(kandidaat__gemeente__in=user.gemeenten.all())
+    return _binnen_bereik(user, queryset, lambda items, eigen: items.filter(kandidaat__gemeente__in=eigen))
 
 
 def imports_voor(user, queryset=None):
@@ -55,13 +53,12 @@ def imports_voor(user, queryset=None):
     An import concerns the gemeenten of its file's rows (at upload: the importing user's). System imports (the
     command line without --user) have no user: only superusers see them, unless they concern the user's
     gemeenten."""
-    queryset = Import.objects.all() if queryset is None else queryset
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    concerning = Import.gemeenten.through.objects.filter(gemeente__in=user.gemeenten.all()).values("import_id")
-    return queryset.filter(Q(gebruiker=user) | Q(pk__in=concerning))
+
+    def eigen_of_betreft(imports, eigen):
+        betreft = Import.gemeenten.through.objects.filter(gemeente__in=eigen).values("import_id")
+        return imports.filter(Q(gebruiker=user) | Q(pk__in=betreft))
+
+    return _binnen_bereik(user, Import.objects.all() if queryset is None else queryset, eigen_of_betreft)
 
 
 def import_geheel_in_scope(user, record):
@@ -77,26 +74,23 @@ def gebruikers_voor(user, queryset=None):
     """The users a user sees in the user admin: those who share one of its gemeenten, never a superuser.
 
     (Which of them it may change: gebruikersbeheer.mag_wijzigen.)"""
-    queryset = Gebruiker.objects.all() if queryset is None else queryset
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    delen = Gebruiker.gemeenten.through.objects.filter(gemeente__in=user.gemeenten.all()).values("gebruiker_id")
-    return queryset.filter(is_superuser=False, pk__in=delen)
+
+    def delen_een_gemeente(gebruikers, eigen):
+        delen = Gebruiker.gemeenten.through.objects.filter(gemeente__in=eigen).values("gebruiker_id")
+        return gebruikers.filter(is_superuser=False, pk__in=delen)
+
+    return _binnen_bereik(user, Gebruiker.objects.all() if queryset is None else queryset, delen_een_gemeente)
 
 
 def auditregels_voor(user, queryset=None):
     """Audit records about clients of the user's gemeenten (a record names the gemeenten it concerns).
 
     A record that names none (a system event) is for superusers only."""
-    queryset = AuditEvent.objects.all() if queryset is None else queryset
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    betreft = AuditGemeente.objects.filter(gemeente__in=user.gemeenten.all()).values("auditevent_id")
-    return queryset.filter(pk__in=betreft)
+
+    def over_eigen_gemeenten(regels, eigen):
+        return regels.filter(pk__in=AuditGemeente.objects.filter(gemeente__in=eigen).values("auditevent_id"))
+
+    return _binnen_bereik(user, AuditEvent.objects.all() if queryset is None else queryset, over_eigen_gemeenten)
 
 
 def gemeente_veld(model):
@@ -170,7 +164,7 @@ class Scope:
 
 
 def _active(user):
-    return getattr(user, "is_authenticated", False) and user.is_active
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
 def scope_van(request):
