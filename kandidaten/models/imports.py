@@ -107,11 +107,11 @@ class Import(models.Model):
         super().save(*args, **kwargs)
 
     def bijbestand(self, suffix):
-        """A file of this import beside its upload (error file, progress): named by uuid, never by the user."""
+        """A file of this import beside its upload (error file, heartbeat): named by uuid, never by the user."""
         return Path(settings.MEDIA_ROOT) / "imports" / f"{self.uuid}.{suffix}"
 
     def wis_bestanden(self):
-        """Delete every file of this import (upload, error file, progress, heartbeat); the row stays.
+        """Delete every file of this import (upload, error file, heartbeat); the row stays.
 
         The hash, counts and preview summary are kept. Also for the retention job: old previews go this way."""
         for path in (Path(settings.MEDIA_ROOT) / "imports").glob(f"{self.uuid}.*"):
