@@ -24,6 +24,7 @@ from django.utils import timezone
 from kandidaten.importing import import_file
 from kandidaten.models import AuditEvent, Import, Kandidaat, KandidaatWijziging, Module, Plaatsing, Traject
 from kandidaten.models.imports import HARTSLAG_INTERVAL, STIL_NA
+from kandidaten.services import paneeltellingen
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ def pas_toe(import_id, *, overslaan=False, verdwenen_bevestigd=False, stand=None
         _na_afloop(record, outcome)
     AuditEvent.record(record.gebruiker, AuditEvent.Actie.IMPORT, f"Import {record.bestandsnaam}: {record.melding}",
                       aantal_rijen=record.rijen_toegepast, gemeenten=record.gemeenten.all())
+    paneeltellingen.tel_vooruit_na_import(outcome)  # the import already shows as applied meanwhile
 
 
 def start_voorbeeld(record, *, van=Import.Status.GEUPLOAD):

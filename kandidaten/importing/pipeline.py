@@ -257,17 +257,12 @@ class ImportRun:
 
 
 def _after_change(models, record):
-    """Statistics for the query planner, and today's panel counted ahead: neither is a reason to fail."""
+    """Statistics for the query planner. (Counting today's panel ahead is the caller's, once the import shows
+    as applied: `paneeltellingen.tel_vooruit_na_import`.)"""
     try:
         refresh_planner_statistics(models)
     except Exception:  # the data is in; slower queries until the next import are no reason to fail
         logger.exception("Statistieken na import %s niet bijgewerkt", record.pk)
-    try:
-        from kandidaten.services.paneeltellingen import tel_vooruit
-
-        tel_vooruit(timezone.localdate())  # the next visitor of the panel reads today's counts
-    except Exception:  # the panel counts them on its first visit instead
-        logger.exception("Paneeltellingen na import %s niet vooruit geteld", record.pk)
 
 
 def lock_imports():

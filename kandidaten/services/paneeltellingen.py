@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 
 from kandidaten.models import Datastand, Import, PaneelTelling, TeamTelling
 from kandidaten.scoping import Scope
@@ -75,9 +76,21 @@ def _bewaar(model, peildatum, generatie, geteld):
 
 
 def tel_vooruit(peildatum):
-    """Count and store the whole country's counters at `peildatum`: after an import, so the next visitor
-    of the panel reads them instead of waiting for the count."""
+    """Count and store the whole country's panel counters and team counts at `peildatum`, so the next visitor
+    of the panel or the team overview reads them instead of waiting for the count (nationally seconds)."""
     per_gemeente(signalen.SYSTEEM, peildatum)
+    per_gemeente(signalen.SYSTEEM, peildatum, soort=TEAM)
+
+
+def tel_vooruit_na_import(outcome):
+    """After an import that changed data: today's counts counted ahead. Called by whoever ran the import (the
+    worker's task, `importeer`) once it is shown as applied; a failure here only means the first visitor counts."""
+    if outcome is None or not outcome.changed_anything:
+        return
+    try:
+        tel_vooruit(timezone.localdate())
+    except Exception:
+        logger.exception("Tellingen na import %s niet vooruit geteld", getattr(outcome.import_record, "pk", None))
 
 
 def aantallen(scope, peildatum, vernauwing=None):

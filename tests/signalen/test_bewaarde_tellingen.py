@@ -1,13 +1,15 @@
 """The panel's stored counts (models.paneel): equal to counting now, and never read once the data changed."""
 
 import datetime
+import io
 import os
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from kandidaten.importing import data_version, import_file
-from kandidaten.models import Datastand, Gemeente, Import, PaneelTelling
+from kandidaten.models import Datastand, Gemeente, Import, Kandidaat, PaneelTelling, TeamTelling
 from kandidaten.scoping import kandidaten_voor
 from kandidaten.selectors.signalen import GROEPEN, SYSTEEM, Vernauwing, signaal_items, tel_groep
 from kandidaten.services.paneeltellingen import aantal, paneel
@@ -185,16 +187,39 @@ def test_a_correction_makes_an_open_import_preview_stale(tmp_path):
     assert preview.import_record.data_versie != data_version()
 
 
-def test_an_import_that_changed_data_counts_todays_panel_ahead(tmp_path, django_assert_max_num_queries):
-    outcome = import_file(kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")]))
-    assert outcome.status == "applied"
-    stored = PaneelTelling.objects.filter(peildatum=timezone.localdate(), generatie=Datastand.huidige())
-    assert stored.count() == Gemeente.objects.count()
+def _vooruit_geteld():
+    """How many gemeenten have today's panel counts, and how many today's team counts, of the current data."""
+    vandaag = {"peildatum": timezone.localdate(), "generatie": Datastand.huidige()}
+    return PaneelTelling.objects.filter(**vandaag).count(), TeamTelling.objects.filter(**vandaag).count()
+
+
+def test_the_importeer_command_counts_todays_panel_and_team_ahead_after_a_change(
+    tmp_path, django_assert_max_num_queries
+):
+    path = kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")])
+    call_command("importeer", str(path), stdout=io.StringIO())
+    assert Kandidaat.objects.count() == 1
+    assert _vooruit_geteld() == (Gemeente.objects.count(), Gemeente.objects.count())
     with django_assert_max_num_queries(2):
         paneel(SYSTEEM, timezone.localdate())
 
 
-def test_a_confirmed_web_import_counts_todays_panel_ahead(logged_in, settings, tmp_path):
+def test_an_import_counts_nothing_ahead_itself_so_its_time_is_the_import_alone(tmp_path):
+    outcome = import_file(kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")]))
+    assert outcome.status == "applied" and outcome.changed_anything
+    assert _vooruit_geteld() == (0, 0)
+
+
+def test_a_dry_run_or_an_unchanged_file_counts_nothing_ahead(tmp_path):
+    path = kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")])
+    call_command("importeer", str(path), "--dry-run", stdout=io.StringIO())
+    assert _vooruit_geteld() == (0, 0)
+    import_file(path)
+    call_command("importeer", str(path), stdout=io.StringIO())  # unchanged: the counts of this data would do
+    assert _vooruit_geteld() == (0, 0)
+
+
+def test_a_confirmed_web_import_counts_todays_panel_and_team_ahead(logged_in, settings, tmp_path):
     from django.urls import reverse
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -206,16 +231,14 @@ def test_a_confirmed_web_import_counts_todays_panel_ahead(logged_in, settings, t
     client.post(reverse("imports:bevestigen", args=[record.uuid]))
     record.refresh_from_db()
     assert record.status == Import.Status.TOEGEPAST
-    assert PaneelTelling.objects.filter(peildatum=timezone.localdate(), generatie=Datastand.huidige()).exists()
+    assert _vooruit_geteld() == (Gemeente.objects.count(), Gemeente.objects.count())
 
 
-def test_the_signalen_command_counts_todays_panel_ahead_for_everyone(teamleider, django_assert_max_num_queries):
-    import io
-
-    from django.core.management import call_command
-
+def test_the_signalen_command_counts_todays_panel_and_team_ahead_for_everyone(
+    teamleider, django_assert_max_num_queries
+):
     make_traject(make_kandidaat("Epe"), startdatum=timezone.localdate())
     call_command("signalen", stdout=io.StringIO())  # what a nightly job after midnight would run
-    assert PaneelTelling.objects.filter(peildatum=timezone.localdate()).count() == Gemeente.objects.count()
+    assert _vooruit_geteld() == (Gemeente.objects.count(), Gemeente.objects.count())
     with django_assert_max_num_queries(2):
         assert aantallen(teamleider, timezone.localdate())[("trajecten", "actief")] == 1

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from kandidaten.importing import TYPES, import_file
+from kandidaten.services import paneeltellingen
 
 
 class Command(BaseCommand):
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"Gebruiker '{options['user']}' bestaat niet.")
         worst = 0
+        laatste = None
         for path in options["files"]:
             outcome = import_file(
                 path,
@@ -53,6 +55,8 @@ class Command(BaseCommand):
             else:
                 self._print(path, outcome)
             worst = max(worst, outcome.exit_code)
+            laatste = outcome if outcome.changed_anything else laatste
+        paneeltellingen.tel_vooruit_na_import(laatste)  # once, after the last file that changed data
         if worst:
             sys.exit(worst)
 

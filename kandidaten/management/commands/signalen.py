@@ -46,6 +46,9 @@ class Command(BaseCommand):
             gemeente=self._gemeente(options["gemeente"]),
         )
         paneel = paneeltellingen.paneel(scope, peildatum, vernauwing)
+        if scope is signalen.SYSTEEM and not vernauwing.als_dict():
+            # The nightly run (README): the team overview's counts of the new day ahead too.
+            paneeltellingen.per_gemeente(scope, peildatum, soort=paneeltellingen.TEAM)
         if options["csv"]:
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(["groep", "teller", "aantal"])
