@@ -91,6 +91,16 @@ def is_plain_key(cell):
     return type(cell) is float and cell.is_integer() and 0 <= cell < 1e15
 
 
+def plain_key_flags(cells):
+    """[is_plain_key(cell) for cell in cells], written out: a call per cell cost ~0.1 s per 200,000 rows of a
+    file with noise rows (an empty row, the header again after a page break) in every chunk."""
+    return [
+        (0 < len(cell) <= MAX_KEY_LENGTH and cell.isascii() and cell.isdigit()) if type(cell) is str
+        else (type(cell) is float and cell.is_integer() and 0 <= cell < 1e15)
+        for cell in cells
+    ]
+
+
 def plain_keys(cells):
     """key_of() of every cell of a chunk as (shown keys, sleutels) when all are plain — ASCII digits up to 50
     long, or whole numbers from 0 below 10^15 — else None (then each goes through key_of itself)."""

@@ -88,16 +88,13 @@ class QuickPass:
         keys = n.plain_keys(cells)
         if keys is not None:
             return self._plain(range(index + 1, index + 1 + len(chunk)), chunk, *keys, keys_as_cells=keys[0] is cells)
-        plain = [offset for offset, cell in enumerate(cells) if cell]  # the usual noise has no key at all
-        keys = n.plain_keys([cells[offset] for offset in plain])
-        if keys is None:
-            plain = [offset for offset, cell in enumerate(cells) if n.is_plain_key(cell)]
-            keys = n.plain_keys([cells[offset] for offset in plain])
+        # The usual noise (an empty row, the header again after a page break, a total row) has no plain key.
+        flags = n.plain_key_flags(cells)
+        plain = list(itertools.compress(range(len(chunk)), flags))
         if len(plain) * 2 < len(chunk):
             return None  # mostly noise: row by row
-        taken = set(plain)
-        others = [offset for offset in range(len(chunk)) if offset not in taken]
-        shown, sleutels = keys
+        others = list(itertools.compress(range(len(chunk)), map(operator.not_, flags)))
+        shown, sleutels = n.plain_keys([cells[offset] for offset in plain])  # all plain: never None
         if not _keys_of(cells[offset] for offset in others).isdisjoint(sleutels):
             return None  # the row-by-row path would judge which of two rows comes first
         quick = self._plain([index + 1 + offset for offset in plain], [chunk[offset] for offset in plain], shown,

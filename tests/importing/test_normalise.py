@@ -108,3 +108,11 @@ def test_gemeente_resolver_matches_aliases_and_spelling_and_keeps_unknown_under_
     shown, _pk, known = resolve("Atlantis")
     assert (shown, known) == ("Atlantis", False)
     assert resolve("")[2] is False
+
+
+@given(cells=st.lists(ANY_CELL | st.sampled_from(["0", "007", "٣", "1" * 51, "1" * 50, 0.0, -1.0, 1e15, 12.5]),
+                      max_size=30))
+def test_plain_key_flags_say_of_every_cell_what_is_plain_key_says(cells):
+    assert n.plain_key_flags(cells) == [n.is_plain_key(cell) for cell in cells]
+    plain = [cell for cell in cells if n.is_plain_key(cell)]
+    assert n.plain_keys(plain) is not None  # what the quick pass takes as plain, plain_keys takes
