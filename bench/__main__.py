@@ -51,6 +51,7 @@ def main(argv):
     default_url = f"sqlite:///{DATA_DIR / 'bench.sqlite3'}"
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", default_url)
     os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")  # not a line per benchmark login between the sections
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
