@@ -11,17 +11,19 @@ import json
 import os
 import random
 import re
+import time
 
 from locust import HttpUser, between, events, task
 
 ACCOUNTS = json.loads(open(os.environ["LOADTEST_ACCOUNTS"], encoding="utf-8").read())
-# Every request's (page kind, milliseconds, failed), written at the end for exact percentiles per kind.
+# Every request's (page kind, milliseconds, failed, when it ended), written at the end for exact percentiles per
+# kind and to tell the users' arrival (logging in) from the steady state.
 SAMPLES = []
 
 
 @events.request.add_listener
 def _sample(request_type, name, response_time, exception, **kwargs):
-    SAMPLES.append((name, response_time, exception is not None))
+    SAMPLES.append((name, response_time, exception is not None, time.time()))
 
 
 @events.quitting.add_listener
