@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kandidaten.fields import DatumVeld
-from kandidaten.importing import TYPES, background, errors_path, mass_gone
+from kandidaten.importing import TYPES, background, data_version, errors_path, mass_gone
 from kandidaten.importing.errorbook import load_errors, write_errorbook
+from kandidaten.importing.pipeline import STALE
 from kandidaten.models import AuditEvent, Import
 from kandidaten.models.imports import WACHTRIJ_TRAAG_NA
 from kandidaten.scoping import import_geheel_in_scope, imports_voor
@@ -186,7 +187,9 @@ def annuleren(request, uuid):
 @permission_required(BEHEER, raise_exception=True)
 def opnieuw(request, uuid):
     record = _in_scope(request, uuid, acting=True)
-    if not record.heeft_bestand or not background.start_voorbeeld(record, van=Import.Status.GEWEIGERD):
+    # A refused import, or a preview the data has moved on from since (another import, a correction).
+    van = Import.Status.VOORBEELD if _verouderd(record) else Import.Status.GEWEIGERD
+    if not record.heeft_bestand or not background.start_voorbeeld(record, van=van):
         messages.warning(request, "Van deze import is geen bestand meer om opnieuw te bekijken.")
     return redirect("imports:detail", uuid=record.uuid)
 
@@ -235,9 +238,17 @@ def _detail_context(request, record):
         "has_file": record.heeft_bestand,
         "stand": _stand(record),
         "confirm_form": None,
+        "verouderd": STALE if _verouderd(record) else "",
         "kan_annuleren": background.KAN_ANNULEREN,
         "oob_status": bool(request.htmx) and not request.htmx.history_restore_request,
     }
+
+
+def _verouderd(record):
+    """A preview made before the data last changed: confirming it would be refused, so a new one is offered."""
+    if record.status != Import.Status.VOORBEELD or not record.data_versie:
+        return False
+    return record.data_versie != data_version()
 
 
 def _confirm_form_options(context):

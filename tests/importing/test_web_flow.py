@@ -240,6 +240,28 @@ def uploaded_31_minutes_ago(client, path):
     return record
 
 
+def test_a_preview_the_data_moved_on_from_says_so_before_confirming_and_offers_a_new_one(logged_in, beheerder,
+                                                                                        tmp_path):
+    client = logged_in(beheerder)
+    upload(client, kandidaten_xlsx(tmp_path / "a.xlsx", [kandidaat_row("1")]))
+    first = latest()
+    assert "gewijzigd sinds dit voorbeeld" not in page(client, "detail", first)
+    upload(client, kandidaten_xlsx(tmp_path / "b.xlsx", [kandidaat_row("2", gemeente="Heerde")]))
+    client.post(reverse("imports:bevestigen", args=[latest().uuid]))  # another import changes the data
+
+    detail = page(client, "detail", first)
+    assert "gewijzigd sinds dit voorbeeld" in detail and "Maak een nieuw voorbeeld" in detail
+    assert reverse("imports:bevestigen", args=[first.uuid]) not in detail  # no confirm form to be refused
+    client.post(reverse("imports:opnieuw", args=[first.uuid]))
+    first.refresh_from_db()
+    assert first.status == Import.Status.VOORBEELD
+    assert "gewijzigd sinds dit voorbeeld" not in page(client, "detail", first)
+    client.post(reverse("imports:bevestigen", args=[first.uuid]))
+    first.refresh_from_db()
+    assert first.status == Import.Status.TOEGEPAST
+    assert Kandidaat.objects.filter(pers_nr="1").exists()
+
+
 def test_a_preview_confirmed_31_minutes_after_upload_applies_when_the_data_did_not_change(logged_in, beheerder,
                                                                                         tmp_path):
     client = logged_in(beheerder)
