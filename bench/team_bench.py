@@ -16,7 +16,7 @@ import statistics
 import time
 
 from bench.measure import Row
-from bench.panel_bench import _client, _get, ensure_data
+from bench.panel_bench import _client, _get, _median_ms, ensure_data
 
 SECTION = "teamoverzicht"
 TARGET_MS = 150
@@ -79,15 +79,6 @@ def _follow_ups(fraction=0.01):
     return len(nodig[::stap])
 
 
-def _median(client, url):
-    times, queries = [], 0
-    for _ in range(REPEAT):
-        ms, count, _response = _get(client, url)
-        times.append(ms)
-        queries = count
-    return statistics.median(times), queries
-
-
 def run(ctx):
     from django.utils import timezone
 
@@ -108,7 +99,7 @@ def run(ctx):
         cold_ms, _count, _response = _get(client, url)
         rows.append(Row(SECTION, f"teamoverzicht, {scope}: eerste aanvraag na een import (telt en bewaart)", cold_ms,
                         "ms", floor=floor, floor_label=FLOOR_LABEL))
-        ms, queries = _median(client, url)
+        ms, queries = _median_ms(client, url, REPEAT)
         rows.append(Row(SECTION, f"teamoverzicht, {scope}: servertijd (mediaan)", ms, "ms", floor=floor,
                         floor_label=FLOOR_LABEL, target=f"≤ {TARGET_MS} ms", ok=ms <= TARGET_MS))
         rows.append(Row(SECTION, f"teamoverzicht, {scope}: queries (met sessie, menu, keuzelijsten)", queries,
@@ -117,7 +108,7 @@ def run(ctx):
         aantal = _follow_ups(fractie)
         for scope, user in _users().items():
             client = _client(user)
-            ms, _queries = _median(client, url)
+            ms, _queries = _median_ms(client, url, REPEAT)
             figuur = f"teamoverzicht, {scope}: met {getal(aantal)} opvolgingen ({fractie:.0%} van profiel nodig)"
             rows.append(Row(SECTION, figuur, ms, "ms", floor=floor, floor_label=FLOOR_LABEL,
                             target=f"≤ {TARGET_MS} ms", ok=ms <= TARGET_MS))

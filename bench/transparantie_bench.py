@@ -19,7 +19,7 @@ import statistics
 import time
 
 from bench.measure import Row
-from bench.panel_bench import _client, _get, _users  # the same two users: a superuser and a werkbedrijf
+from bench.panel_bench import _client, _get, _median_ms, _users  # the same two users: a superuser and a werkbedrijf
 
 SECTION = "transparantie"
 PAGE_TARGET_MS = 300
@@ -90,8 +90,7 @@ def _floor_ms():
 
 def _page_ms(client, url):
     _get(client, url)  # warm up
-    runs = [_get(client, url) for _ in range(REPEAT)]
-    return statistics.median(ms for ms, _count, _response in runs), runs[-1][1]
+    return _median_ms(client, url, REPEAT)
 
 
 def _vastleggen_ms():
