@@ -16,7 +16,7 @@ other 16 counters, without the clients and without the scope.
 import statistics
 import time
 
-from bench.measure import Row, percentile
+from bench.measure import Row, percentile, timed
 
 SECTION = "signaalpaneel"
 PANEL_TARGET_MS = 150
@@ -77,13 +77,12 @@ def _floor_ms(peildatum):
     from kandidaten.models import Module, Plaatsing, Traject
 
     actief = Q(startdatum__lte=peildatum) & (Q(einddatum__isnull=True) | Q(einddatum__gte=peildatum))
-    times = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
+
+    def tel():
         for model in (Traject, Module, Plaatsing):
             model.objects.filter(actief, in_bron=True).order_by().count()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+
+    return timed(tel, repeat=REPEAT)[0] * 1000
 
 
 def _drill_urls(query):

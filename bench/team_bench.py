@@ -12,10 +12,8 @@ five counters, the clients, the follow-up or the scope: what counting the overvi
 at least cost.
 """
 
-import statistics
-import time
 
-from bench.measure import Row
+from bench.measure import Row, timed
 from bench.panel_bench import _client, _get, _median_ms, ensure_data
 
 SECTION = "teamoverzicht"
@@ -46,14 +44,12 @@ def _floor_ms(peildatum):
     from kandidaten.models import Module, Traject
     from kandidaten.models.items import actief_op
 
-    times = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
+    def groepeer():
         for model in (Traject, Module):
             list(model.objects.filter(actief_op(peildatum), in_bron=True).values("kandidaat__begeleider")
                  .annotate(n=Count("id")).order_by())
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+
+    return timed(groepeer, repeat=REPEAT)[0] * 1000
 
 
 def _follow_ups(fraction=0.01):
@@ -91,7 +87,8 @@ def run(ctx):
     floor = _floor_ms(peildatum)
     rows = []
     Opvolging.objects.all().delete()
-    for scope, user in _users().items():
+    gebruikers = _users()
+    for scope, user in gebruikers.items():
         client = _client(user)
         _get(client, url)  # warm up: session, option lists
         Datastand.verhoog()
@@ -106,7 +103,7 @@ def run(ctx):
                         "queries"))
     for fractie in (0.01, 0.25):
         aantal = _follow_ups(fractie)
-        for scope, user in _users().items():
+        for scope, user in gebruikers.items():
             client = _client(user)
             ms, _queries = _median_ms(client, url, REPEAT)
             figuur = f"teamoverzicht, {scope}: met {getal(aantal)} opvolgingen ({fractie:.0%} van profiel nodig)"

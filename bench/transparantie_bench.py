@@ -15,10 +15,9 @@ the clients counted in Sonar by gemeente, klant van and klantprofiel, one SQL st
 """
 
 import datetime
-import statistics
 import time
 
-from bench.measure import Row
+from bench.measure import Row, timed
 from bench.panel_bench import _client, _get, _median_ms, _users  # the same two users: a superuser and a werkbedrijf
 
 SECTION = "transparantie"
@@ -78,14 +77,8 @@ def _floor_ms():
     table = Kandidaat._meta.db_table
     sql = (f"SELECT gemeente_id, klant_van, klantprofiel, COUNT(*) FROM {table} "
            "WHERE in_bron AND telt_in_sonar GROUP BY gemeente_id, klant_van, klantprofiel")
-    times = []
     with connection.cursor() as cursor:
-        for _ in range(REPEAT):
-            start = time.perf_counter()
-            cursor.execute(sql)
-            cursor.fetchall()
-            times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        return timed(lambda: (cursor.execute(sql), cursor.fetchall()), repeat=REPEAT)[0] * 1000
 
 
 def _page_ms(client, url):

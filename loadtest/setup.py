@@ -18,17 +18,14 @@ def main(out_path):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
     from django.contrib.auth.models import Group
-    from django.core.management import call_command
     from django.db.models import Count
 
-    from kandidaten.models import Gebruiker, Gemeente, Kandidaat
+    from bench.data import ensure_national
+    from kandidaten.models import Gebruiker, Gemeente
     from kandidaten.roles import MEDEWERKER, TEAMLEIDER
     from kandidaten.scoping import kandidaten_voor
 
-    call_command("migrate", verbosity=0)
-    if Kandidaat.objects.count() < 200_000:
-        print("   nationale demodata laden (eenmalig, enkele minuten)…", flush=True)
-        call_command("demodata", "--scale", "national", "--force", "--seed", "2025", stdout=open(os.devnull, "w"))
+    ensure_national()  # the bench's national demo, loaded the same way
 
     rng = random.Random(20)
     largest = list(
