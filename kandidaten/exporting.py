@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import connections, models
 from django.db.models import QuerySet
 from django.db.models.constants import LOOKUP_SEP
@@ -265,6 +266,19 @@ def _csv_cell(value):
         return neutralise(value)
     value = _cell(value)
     return value.strftime("%d-%m-%Y") if isinstance(value, datetime.date) else value
+
+
+EXPORT_RECHT = "kandidaten.export_kandidaat"  # lists of clients and items, whichever page they come from
+
+
+def mag_exporteren(user):
+    return user.has_perm(EXPORT_RECHT)
+
+
+def eis_exportrecht(user):
+    """Refuse (403) an export of a list of clients or items to a user without the right."""
+    if not mag_exporteren(user):
+        raise PermissionDenied("U mag geen lijsten exporteren.")
 
 
 def export_response(request, *, rows, columns, fmt, filename_base, description, filters=None, gemeenten=None):

@@ -3,13 +3,12 @@ selectors.kandidaten, the display of values in weergave."""
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kandidaten.exporting import FORMATS, export_response
+from kandidaten.exporting import FORMATS, eis_exportrecht, export_response, mag_exporteren
 from kandidaten.filters import KandidaatFilter
 from kandidaten.models import AuditEvent, BewaardeLijst
 from kandidaten.paging import pagina_grootte
@@ -102,7 +101,7 @@ def lijst(request):
         "kolom_keuzes": kolom_keuzes(),
         "kolommen": kolommen,
         "sorteer_keuzes": [(column.name, column.header) for column in table.columns if column.orderable],
-        "can_export": request.user.has_perm("kandidaten.export_kandidaat"),
+        "can_export": mag_exporteren(request.user),
     }
     template = "kandidaten/kandidaten/lijst.html"
     if request.htmx and not request.htmx.history_restore_request:
@@ -111,8 +110,7 @@ def lijst(request):
 
 
 def _export(request, lijst_, export_format):
-    if not request.user.has_perm("kandidaten.export_kandidaat"):
-        raise PermissionDenied
+    eis_exportrecht(request.user)
     filters = {**_audit_filters(lijst_.filterset), "sort": lijst_.sortering.param}
     if lijst_.weergave == MIJN:
         filters["begeleider"] = [lijst_.eigen_naam]

@@ -5,14 +5,13 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from kandidaten import weergave
-from kandidaten.exporting import FORMATS, ExportColumn, export_response
+from kandidaten.exporting import FORMATS, ExportColumn, eis_exportrecht, export_response, mag_exporteren
 from kandidaten.fields import DatumVeld
 from kandidaten.paging import LijstPaginator, pagina_grootte, per_groep
 from kandidaten.scoping import scope_van
@@ -262,7 +261,7 @@ def lijst(request, groep, teller):
         "kolommen": kolomkoppen(kolommen, doorklik.sort),
         "id_label": groep.model._meta.get_field(ID_VELD[groep.slug]).verbose_name,
         "beschrijving": doorklik.beschrijving,
-        "kan_exporteren": request.user.has_perm("kandidaten.export_kandidaat"),
+        "kan_exporteren": mag_exporteren(request.user),
         "export_xlsx": "?" + filters.query(sort=doorklik.sort, _export="xlsx"),
         "export_csv": "?" + filters.query(sort=doorklik.sort, _export="csv"),
         "bewaar_query": filters.bewaar_query(sort=doorklik.sort),
@@ -277,8 +276,7 @@ def _export(request, doorklik):
     fmt = request.GET.get("_export")
     if fmt not in FORMATS:
         raise Http404("Onbekend exportformaat.")
-    if not request.user.has_perm("kandidaten.export_kandidaat"):
-        raise PermissionDenied("U mag geen lijsten exporteren.")
+    eis_exportrecht(request.user)
     groep, teller = doorklik.groep, doorklik.teller
     return export_response(
         request, rows=doorklik.rows, columns=_kolommen(groep), fmt=fmt,

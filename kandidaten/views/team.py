@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from kandidaten import weergave
-from kandidaten.exporting import FORMATS, ExportColumn, export_response
+from kandidaten.exporting import FORMATS, ExportColumn, eis_exportrecht, export_response, mag_exporteren
 from kandidaten.models import OpvolgingStatus
 from kandidaten.scoping import scope_van
 from kandidaten.selectors import kandidaten as kandidaten_selectors
@@ -153,13 +153,12 @@ def overzicht(request):
         "koppen_caseload": kolomkoppen([("begeleider", "Begeleider")] + [(k.sleutel, k.kop) for k in CASELOAD], sort),
         "koppen_opvolging": kolomkoppen([("begeleider", "Begeleider")] + [(k.sleutel, k.kop) for k in OPVOLGING], sort),
         "wacht_grens": kandidaten_selectors.wacht_grens(peildatum),
-        "kan_exporteren": request.user.has_perm("kandidaten.export_kandidaat"),
+        "kan_exporteren": mag_exporteren(request.user),
     })
 
 
 def _export(request, rijen, totaal, peildatum, gemeente, sort, *, gemeenten):
-    if not request.user.has_perm("kandidaten.export_kandidaat"):
-        raise PermissionDenied("U mag geen lijsten exporteren.")
+    eis_exportrecht(request.user)
     totaal.begeleider = "Totaal"
     filters = {"peildatum": peildatum.isoformat(), "sort": sort, **({"gemeente": gemeente} if gemeente else {})}
     return export_response(

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from kandidaten import weergave
-from kandidaten.exporting import FORMATS, ExportColumn, export_response
+from kandidaten.exporting import FORMATS, ExportColumn, eis_exportrecht, export_response, mag_exporteren
 from kandidaten.fields import DatumVeld
 from kandidaten.models import OpvolgingStatus
 from kandidaten.models.kandidaat import GEEN_BEGELEIDER
@@ -124,8 +124,7 @@ def profiel_nodig(request):
     lijst = _werklijst(request, scope, opties)
     export_format = request.GET.get("_export")
     if lijst.begeleider and export_format in FORMATS:
-        if not request.user.has_perm("kandidaten.export_kandidaat"):
-            raise PermissionDenied
+        eis_exportrecht(request.user)
         return export_response(
             request, rows=lijst.queryset, columns=WERKLIJST_EXPORT, fmt=export_format, filename_base="profiel-nodig",
             description=f"Werklijst profiel nodig van {lijst.begeleider}", filters=lijst.audit(),
@@ -150,7 +149,7 @@ def profiel_nodig(request):
         "per_page_choices": WERKLIJST_PER_PAGINA,
         "koppen": kolomkoppen(WERKLIJST_KOLOMMEN, lijst.sortering.param),
         "sort": lijst.sortering.param,
-        "can_export": request.user.has_perm("kandidaten.export_kandidaat"),
+        "can_export": mag_exporteren(request.user),
         "statussen": OpvolgingStatus.choices,
         "overview": overzicht,
         "totaal": {"nodig": sum(row.profiel_nodig for row in overzicht),
