@@ -44,12 +44,7 @@ def maak_voorbeeld(import_id):
     record = _neem(import_id, Import.Status.GEUPLOAD, Import.Status.BEZIG)
     if record is None:
         return
-    with _aan_het_werk(record):
-        outcome = import_file(
-            record.bestand.path, user=record.gebruiker, original_name=record.bestandsnaam,
-            export_type=record.voorbeeld.get("soort") or None, dry_run=True, import_record=record,
-        )
-        _na_afloop(record, outcome)
+    _werk_aan(record, dry_run=True)
 
 
 @task()
@@ -60,17 +55,23 @@ def pas_toe(import_id, *, overslaan=False, verdwenen_bevestigd=False, stand=None
         return
     # The stand is passed only when the user changed it on the preview page.
     extra = {"stand": datetime.date.fromisoformat(stand)} if stand else {}
-    with _aan_het_werk(record):
-        outcome = import_file(
-            record.bestand.path, user=record.gebruiker, original_name=record.bestandsnaam,
-            export_type=record.voorbeeld.get("soort") or None, skip_invalid=overslaan,
-            confirm_mass_gone=verdwenen_bevestigd, import_record=record, expected_version=record.data_versie,
-            **extra,
-        )
-        _na_afloop(record, outcome)
+    outcome = _werk_aan(record, skip_invalid=overslaan, confirm_mass_gone=verdwenen_bevestigd,
+                        expected_version=record.data_versie, **extra)
     AuditEvent.record(record.gebruiker, AuditEvent.Actie.IMPORT, f"Import {record.bestandsnaam}: {record.melding}",
                       aantal_rijen=record.rijen_toegepast, gemeenten=record.gemeenten.all())
     paneeltellingen.tel_vooruit_na_import(outcome)  # the import already shows as applied meanwhile
+
+
+def _werk_aan(record, **options):
+    """Run the import of `record`'s file (as its user, with the export type its preview found) while the
+    heartbeat beats, then tidy up after it; returns the outcome."""
+    with _aan_het_werk(record):
+        outcome = import_file(
+            record.bestand.path, user=record.gebruiker, original_name=record.bestandsnaam,
+            export_type=record.voorbeeld.get("soort") or None, import_record=record, **options,
+        )
+        _na_afloop(record, outcome)
+    return outcome
 
 
 def start_voorbeeld(record, *, van=Import.Status.GEUPLOAD):
