@@ -3,12 +3,12 @@
 import argparse
 import datetime
 
-from kandidaten.fields import LAATSTE_DATUM, VROEGSTE_DATUM
+from kandidaten.fields import DATUM_FORMATEN, LAATSTE_DATUM, VROEGSTE_DATUM
 
 
 def datum(text):
     """JJJJ-MM-DD (as cron lines write it) or DD-MM-JJJJ (as the app shows dates)."""
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
+    for fmt in DATUM_FORMATEN:
         try:
             value = datetime.datetime.strptime(text, fmt).date()
         except ValueError:

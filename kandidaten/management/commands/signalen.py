@@ -45,10 +45,9 @@ class Command(BaseCommand):
             begeleider=options["begeleider"],
             gemeente=self._gemeente(options["gemeente"]),
         )
-        paneel = paneeltellingen.paneel(scope, peildatum, vernauwing)
         if scope is signalen.SYSTEEM and not vernauwing.als_dict():
-            # The nightly run (README): the team overview's counts of the new day ahead too.
-            paneeltellingen.per_gemeente(scope, peildatum, soort=paneeltellingen.TEAM)
+            paneeltellingen.tel_vooruit(peildatum)  # the nightly run (README): every stored count of the new day
+        paneel = paneeltellingen.paneel(scope, peildatum, vernauwing)
         if options["csv"]:
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(["groep", "teller", "aantal"])
