@@ -127,8 +127,7 @@ def fuzz(client, url, queries):
 
 
 @pytest.fixture
-def wereld(settings):
-    settings.IMPORT_IN_BACKGROUND = False
+def wereld():
     return bouw_wereld()
 
 

@@ -78,8 +78,7 @@ def _naar_inlogpagina(client, response):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("rol", ROLLEN)
-def test_every_url_answers_every_user_as_the_matrix_says(rol, settings):
-    settings.IMPORT_IN_BACKGROUND = False
+def test_every_url_answers_every_user_as_the_matrix_says(rol):
     wereld = bouw_wereld()
     gebruiker = wereld.gebruikers[rol]
     client = Client()

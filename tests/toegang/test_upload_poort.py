@@ -22,7 +22,6 @@ def disk(settings, tmp_path, monkeypatch):
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "upload-tmp")
     (tmp_path / "upload-tmp").mkdir()
-    settings.IMPORT_IN_BACKGROUND = False
     received = {"tijdelijk bestand": 0, "geheugen": 0}
 
     def spy(handler_class, key):
