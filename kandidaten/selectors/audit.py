@@ -26,13 +26,14 @@ def auditregels(user, *, gebruiker="", actie="", van=None, tot=None):
         regels = regels.filter(actie=actie)
     # Whole days in the local time zone, as a range on the indexed column (not a date function on it).
     if van:
-        regels = regels.filter(tijdstip__gte=_begin_van_dag(van))
+        regels = regels.filter(tijdstip__gte=begin_van_dag(van))
     if tot:
-        regels = regels.filter(tijdstip__lt=_begin_van_dag(tot + datetime.timedelta(days=1)))
+        regels = regels.filter(tijdstip__lt=begin_van_dag(tot + datetime.timedelta(days=1)))
     return regels.order_by("-tijdstip", "-pk")
 
 
-def _begin_van_dag(dag):
+def begin_van_dag(dag):
+    """The first moment of `dag` in the app's time zone (a date range's bound on a timestamp)."""
     return timezone.make_aware(datetime.datetime.combine(dag, datetime.time.min))
 
 

@@ -35,6 +35,7 @@ from kandidaten.models import (
     Traject,
 )
 from kandidaten.scoping import items_voor, kandidaten_voor
+from kandidaten.selectors.audit import begin_van_dag
 from kandidaten.selectors.signalen import SYSTEEM, add_months
 
 # The order of `--json` and of the beheer page.
@@ -59,10 +60,6 @@ def eerste_bewaarde_dag(peildatum, maanden):
     if add_months(grens, maanden) < peildatum:  # the peildatum's day does not exist in that month
         grens += datetime.timedelta(days=1)
     return grens
-
-
-def _middernacht(datum):
-    return timezone.make_aware(datetime.datetime.combine(datum, datetime.time.min))
 
 
 @dataclass(frozen=True)
@@ -125,7 +122,7 @@ def te_verwijderen_wijzigingen(termijnen, user=SYSTEEM):
 
 
 def te_verwijderen_auditregels(termijnen):
-    return AuditEvent.objects.filter(tijdstip__lt=_middernacht(termijnen.grens_audit))
+    return AuditEvent.objects.filter(tijdstip__lt=begin_van_dag(termijnen.grens_audit))
 
 
 def te_verwijderen_bestanden(termijnen):
@@ -135,7 +132,7 @@ def te_verwijderen_bestanden(termijnen):
     map_ = Path(settings.MEDIA_ROOT) / "imports"
     if not map_.is_dir():
         return []
-    grens = _middernacht(termijnen.grens_bestanden)
+    grens = begin_van_dag(termijnen.grens_bestanden)
     paden = sorted(pad for pad in map_.iterdir() if pad.is_file())
     per_uuid = {str(record.uuid): record for record in Import.objects.filter(uuid__in=_uuids(paden))}
     gevonden = []
@@ -210,7 +207,7 @@ def opschonen(termijnen):
         if any(verwijderd.values()):
             Datastand.verhoog()  # the data changed: stored panel counts and open previews are stale
         verwijderd["auditregels"] = AuditEvent.objects.verwijder_na_bewaartermijn(
-            _middernacht(termijnen.grens_audit)
+            begin_van_dag(termijnen.grens_audit)
         )
     # Files after the commit: a rolled-back purge must not have removed any.
     verwijderd["bestanden"] = _verwijder_bestanden(termijnen)
