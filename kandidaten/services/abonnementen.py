@@ -58,10 +58,7 @@ def tellingen(abonnement, peildatum):
     """{"trajecten": {teller: aantal}, "modules": {…}, "plaatsingen": {…}, "profiel_nodig": aantal}: the panel
     the subscriber would see (her scope, her narrowing) and her worklist count."""
     user = abonnement.gebruiker
-    getallen = {
-        groep.slug: {telling.teller.slug: telling.aantal for telling in rij}
-        for groep, rij in paneeltellingen.paneel(user, peildatum, vernauwing(abonnement))
-    }
+    getallen = paneeltellingen.aantallen(user, peildatum, vernauwing(abonnement))  # a fresh dict: ours to extend
     getallen[WERKLIJST] = werklijst_aantal(user, abonnement.begeleider)
     return getallen
 

@@ -60,8 +60,8 @@ def _abonnement(user):
 def instellingen(request):
     abonnement = _abonnement(request.user)
     nieuw = abonnement.pk is None
-    scope = scope_van(request)
-    form = AbonnementForm(request.POST or None, instance=abonnement, begeleiders=keuzes.keuzes(scope).begeleiders)
+    opties = keuzes.keuzes(scope_van(request))
+    form = AbonnementForm(request.POST or None, instance=abonnement, begeleiders=opties.begeleiders)
     if request.method == "POST" and form.is_valid():
         abonnement = form.save(commit=False)
         if abonnement.actief:
@@ -79,7 +79,7 @@ def instellingen(request):
         "form": form,
         "nieuw": nieuw,
         "abonnement": abonnement,
-        "uitvoerenden": keuzes.uitvoerenden(scope),
+        "uitvoerenden": opties.uitvoerenden,
     })
 
 

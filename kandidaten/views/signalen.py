@@ -1,6 +1,7 @@
 """The signal drill-downs: the items behind one counter of the panel, sortable, paginated, exportable."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -66,6 +67,7 @@ class Filters:
     vernauwing: signalen.Vernauwing
     gemeenten: list  # (pk, naam) in the database's order of the names
     scope: object
+    uitvoerenden: list  # the uitvoerenden in scope, as the form offers them (keuzes)
 
     def query(self, **extra):
         """The URL query of the effective peildatum and narrowing (plus `extra`), for links."""
@@ -82,8 +84,10 @@ class Filters:
 
     def uitvoerenden_zonder_treffer(self):
         """The uitvoerende terms that find no uitvoerende in scope (the page says so)."""
-        bekend = keuzes.uitvoerenden(self.scope)
-        return [term for term in self.vernauwing.uitvoerende if not keuzes.passende_uitvoerenden([term], bekend)]
+        if not self.vernauwing.uitvoerende:
+            return []
+        return [term for term in self.vernauwing.uitvoerende
+                if not keuzes.passende_uitvoerenden([term], self.uitvoerenden)]
 
     def audit(self):
         return {"peildatum": self.peildatum.isoformat(), **self.vernauwing.als_dict()}
@@ -104,7 +108,7 @@ def lees_filters(request):
         gemeente=cleaned.get("gemeente"),
     )
     peildatum = cleaned.get("peildatum") or timezone.localdate()
-    return Filters(form, peildatum, vernauwing, opties.gemeenten, scope)
+    return Filters(form, peildatum, vernauwing, opties.gemeenten, scope, opties.uitvoerenden)
 
 
 # --- the drill-down list -----------------------------------------------------------------------
@@ -287,8 +291,13 @@ def _export(request, doorklik):
 
 def _klanten_in_volgorde(scope, groep, teller, filters, sortering, aflopend):
     """A function that yields (client pk, number of its items) in the list's order of the clients."""
+    @functools.cache
+    def alle_klanten():
+        # Built once for the whole walk (it resolves the uitvoerenden), not once per gemeente walked.
+        return signalen.klanten_met_aantal(scope, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
+
     def clients(gemeente_pk=None):
-        klanten = signalen.klanten_met_aantal(scope, groep.slug, teller.slug, filters.peildatum, filters.vernauwing)
+        klanten = alle_klanten()
         if gemeente_pk is not None:
             klanten = klanten.filter(gemeente_id=gemeente_pk)
         return klanten.order_by(*_volgorde(sortering.klanten, aflopend))
