@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 
+from kandidaten import weergave
+
 BREEDTE_PER_PUNT = 64
 LINKS = 48  # room for the y-axis labels
 RECHTS = 24
@@ -19,9 +21,7 @@ ONDER = 34  # room for the x-axis labels
 
 def getal(waarde):
     """Dutch thousands separators: 190973 -> "190.973"; negative numbers keep their sign; None -> "–"."""
-    if waarde is None:
-        return "–"
-    return f"{waarde:,}".replace(",", ".")
+    return "–" if waarde is None else weergave.getal(waarde)
 
 
 def procent_tekst(waarde):

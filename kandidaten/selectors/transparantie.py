@@ -101,36 +101,23 @@ class Aantallen:
         return procent(self.met_profiel, self.totaal)
 
 
-def laatste_standen(gemeenten, data):
-    """{gemeente id: [the latest stored stand <= each date in `data`, or None]}, in one query.
+def tellingen_op(datum, gemeenten, velden=("gemeente_id", "stand", *KOLOMMEN)):
+    """Each gemeente's stored row with the latest stand <= `datum` (gemeenten without one: none), as dicts.
 
-    Each is one backward seek in the unique (gemeente, stand) index. Asked for on their own, not as a subquery
-    of the rows: PostgreSQL then hashed every stored row (36 of 51 ms nationally) instead of fetching 343."""
-    kolommen = {
-        f"d{index}": Subquery(
-            TransparantieTelling.objects.filter(gemeente=OuterRef("pk"), stand__lte=datum)
-            .order_by("-stand").values("stand")[:1]
-        )
-        for index, datum in enumerate(data)
-    }
-    return {pk: standen for pk, *standen in gemeenten.order_by().annotate(**kolommen).values_list("pk", *kolommen)}
-
-
-def rijen_bij(gemeenten, standen, velden):
-    """{(gemeente id, stand): row} of the stored rows `standen` (laatste_standen) points at, in one query.
-
-    Selected by their few distinct stands rather than by thousands of ids: a trend of 13 dates points at ~4,500
-    rows, whose ids as parameters cost PostgreSQL 58 ms; by stand, ~13 parameters."""
-    paren = {(gemeente_id, stand) for gemeente_id, lijst in standen.items() for stand in lijst if stand}
+    Two queries. First each gemeente's latest stand, one backward seek in the unique (gemeente, stand) index;
+    asked for on its own, not as a subquery of the rows: PostgreSQL then hashed every stored row (36 of 51 ms
+    nationally) instead of fetching 343. Then those rows, selected by their few distinct stands (a handful of
+    parameters) rather than by an id per gemeente, and kept when they are the pair the first query found."""
+    laatste = Subquery(
+        TransparantieTelling.objects.filter(gemeente=OuterRef("pk"), stand__lte=datum)
+        .order_by("-stand").values("stand")[:1]
+    )
+    standen = gemeenten.order_by().annotate(laatste=laatste).values_list("pk", "laatste")
+    paren = {(gemeente_id, stand) for gemeente_id, stand in standen if stand}
     rijen = TransparantieTelling.objects.filter(
         gemeente__in=gemeenten, stand__in={stand for _gemeente, stand in paren}
     ).values(*velden)
-    return {(rij["gemeente_id"], rij["stand"]): rij for rij in rijen if (rij["gemeente_id"], rij["stand"]) in paren}
-
-
-def tellingen_op(datum, gemeenten, velden=("gemeente_id", "stand", *KOLOMMEN)):
-    """Each gemeente's stored row with the latest stand <= `datum` (gemeenten without one: none), as dicts."""
-    return list(rijen_bij(gemeenten, laatste_standen(gemeenten, [datum]), velden).values())
+    return [rij for rij in rijen if (rij["gemeente_id"], rij["stand"]) in paren]
 
 
 def in_beeld(gemeenten, *, regio=None, gemeente=None):
@@ -172,10 +159,6 @@ class Rapport:
     laatste_correctie: datetime.datetime | None = None
 
     @property
-    def kwartaal(self):
-        return kwartaal_van(self.datum)
-
-    @property
     def leeg(self):
         return self.laatste_stand is None
 
@@ -183,17 +166,16 @@ class Rapport:
     def totaal(self):
         return self.rijen[-1].aantallen if self.rijen else Aantallen()
 
-    def per_regio(self, regio_id):
-        return next((rij for rij in self.rijen if rij.soort == REGIO and rij.regio_id == regio_id), None)
-
 
 _VELDEN = ["gemeente_id", "stand", "bron", "vastgelegd", *KOLOMMEN,
            "gemeente__naam", "gemeente__sleutel", "gemeente__regio_id", "gemeente__regio__naam",
            "gemeente__regio__nummer"]
 
 
-def rapport(gemeenten, datum, *, regio=None, gemeente=None):
-    """The report as of `datum` over `gemeenten` (the scope), narrowed to a region or one gemeente."""
+def rapport(gemeenten, datum, *, regio=None, gemeente=None, hele_regios=None):
+    """The report as of `datum` over `gemeenten` (the scope), narrowed to a region or one gemeente.
+
+    `hele_regios`: the view's `_hele_regios`, when the caller has them already (read here otherwise)."""
     beeld = in_beeld(gemeenten, regio=regio, gemeente=gemeente)
     opgeslagen = tellingen_op(datum, beeld, _VELDEN)
     resultaat = Rapport(datum, heel_nederland=not regio and not gemeente and _heel_land(gemeenten))
@@ -202,7 +184,8 @@ def rapport(gemeenten, datum, *, regio=None, gemeente=None):
         return resultaat
     _vul_herkomst(resultaat, opgeslagen)
     registers = _registers(kwartaal_van(datum))
-    hele_regios = set() if gemeente else _hele_regios(beeld)
+    if hele_regios is None:
+        hele_regios = set() if gemeente else _hele_regios(beeld)
     onbekend = Aantallen()
     per_regio = {}
     for rij in sorted(opgeslagen, key=lambda r: (r["gemeente__regio__nummer"] or 0, r["gemeente__sleutel"])):
@@ -385,6 +368,7 @@ class Vergelijking:
 
 
 def _vijf(aantallen):
+    """UWV's four columns and total of an Aantallen or a UwvTelling (both name them alike)."""
     return [getattr(aantallen, kolom) for kolom in UWV_KOLOMMEN] + [aantallen.totaal]
 
 
@@ -398,9 +382,9 @@ def vergelijking(gemeenten, kwartaal, *, regio=None, gemeente=None):
     Only regions UWV published for that quarter. A published name that is no longer a gemeente is shown with
     UWV's figures only, and counted in its region's total when the whole region is in view.
     """
-    ons = rapport(gemeenten, einde_kwartaal(kwartaal), regio=regio, gemeente=gemeente)
     beeld = in_beeld(gemeenten, regio=regio, gemeente=gemeente)
     hele_regios = set() if gemeente else _hele_regios(beeld)
+    ons = rapport(gemeenten, einde_kwartaal(kwartaal), regio=regio, gemeente=gemeente, hele_regios=hele_regios)
     zichtbaar = set(beeld.values_list("pk", flat=True))
     uwv_per_regio = {}
     for telling in UwvTelling.objects.filter(kwartaal=kwartaal).select_related("regio").order_by(
@@ -422,7 +406,7 @@ def _vergelijk_regio(ons, regio_id, tellingen):
     regionaam = tellingen[0].regio.naam
     rijen = []
     for telling in tellingen:
-        uwv = [getattr(telling, kolom) for kolom in UWV_KOLOMMEN] + [telling.totaal]
+        uwv = _vijf(telling)
         eigen_rij = eigen.pop(telling.gemeente_id, None) if telling.gemeente_id else None
         naam = eigen_rij.gemeente if eigen_rij else telling.gemeente_naam
         rijen.append(Vergelijking(GEMEENTE, regionaam, naam, _vijf(eigen_rij.aantallen) if eigen_rij else None, uwv))
