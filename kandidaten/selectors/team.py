@@ -186,12 +186,9 @@ SORTEERBAAR = [
 ]
 
 
-def gesorteerd(rijen, sort):
-    """The rows in the order of `sort` ("kolom" or "-kolom"; anything else: begeleider). Names in folded order,
-    "(geen begeleider)" last; an empty date last; ties by name."""
-    kolom, aflopend = sort.removeprefix("-"), sort.startswith("-")
-    if kolom not in SORTEERBAAR:
-        kolom, aflopend = "begeleider", False
+def gesorteerd(rijen, kolom, *, aflopend=False):
+    """The rows in the order of `kolom` (one of SORTEERBAAR; the view checks it), descending if `aflopend`.
+    Names in folded order, "(geen begeleider)" last; an empty date last; ties by name."""
     namen = sorted((rij for rij in rijen if rij.begeleider != GEEN_BEGELEIDER), key=lambda rij: vouw(rij.begeleider),
                    reverse=aflopend and kolom == "begeleider")
     op_naam = namen + [rij for rij in rijen if rij.begeleider == GEEN_BEGELEIDER]

@@ -133,9 +133,9 @@ def overzicht(request):
     peildatum, gemeente = cleaned.get("peildatum") or timezone.localdate(), cleaned.get("gemeente")
     bewaard = paneeltellingen.per_gemeente(scope, peildatum, gemeente, soort=paneeltellingen.TEAM)
     rijen, totaal = team.overzicht(scope, peildatum, bewaard, gemeente)
-    sort = request.GET.get("sort") or "begeleider"
-    sort = sort if sort.removeprefix("-") in team.SORTEERBAAR else "begeleider"
-    rijen = team.gesorteerd(rijen, sort)
+    sortering = kandidaten_selectors.Sortering.van(request.GET.get("sort"), team.SORTEERBAAR, "begeleider")
+    sort = sortering.param
+    rijen = team.gesorteerd(rijen, sortering.kolom, aflopend=sortering.aflopend)
     if request.GET.get("_export") in FORMATS:
         return _export(request, rijen, totaal, peildatum, gemeente, sort,
                        gemeenten=[pk for pk, per_begeleider in bewaard.items() if per_begeleider])
