@@ -232,7 +232,7 @@ def _detail_context(request, record):
         "sheet_errors": [error for sheet in typed for error in sheet.get("sheet_errors", [])],
         "busy": record.status in Import.LOPEND + Import.WACHTEND,
         "wachtrij_traag": _wachtrij_traag(record),
-        "wacht_op_bevestiging": timezone.now() - record.aangemaakt > VOORBEELD_OUD_NA,
+        "wacht_op_bevestiging": _wacht_op_bevestiging(record),
         "geheel_in_scope": import_geheel_in_scope(request.user, record),
         "has_errorbook": errors_path(record).exists(),
         "has_file": record.heeft_bestand,
@@ -278,6 +278,11 @@ def _wachtrij_traag(record):
     return record.status in Import.WACHTEND and timezone.now() - since > WACHTRIJ_TRAAG_NA
 
 
+def _wacht_op_bevestiging(record):
+    """A preview that has been waiting for confirmation longer than VOORBEELD_OUD_NA."""
+    return record.status == Import.Status.VOORBEELD and timezone.now() - record.aangemaakt > VOORBEELD_OUD_NA
+
+
 def _row(record):
     sheets = [s for s in record.voorbeeld.get("sheets", []) if s.get("type")]
     return {
@@ -286,5 +291,5 @@ def _row(record):
         "changed": sum(s["changed"] for s in sheets),
         "gone": sum(s["gone"] for s in sheets),
         "rows": sum(s["rows"] for s in sheets),
-        "wacht": record.status == Import.Status.VOORBEELD and timezone.now() - record.aangemaakt > VOORBEELD_OUD_NA,
+        "wacht": _wacht_op_bevestiging(record),
     }
