@@ -35,9 +35,10 @@ def mag_uploaden(request):
     return permission is not None and user is not None and user.is_authenticated and user.has_perm(permission)
 
 
-def grootste_body(request):
-    """The largest body this request may send: the upload limit where it may upload, else the form limit."""
-    if mag_uploaden(request):
+def grootste_body(toegestaan):
+    """The largest body a request may send: the upload limit where it may upload (`toegestaan`, mag_uploaden),
+    else the form limit."""
+    if toegestaan:
         return settings.IMPORT_MAX_UPLOAD_BYTES + FORMULIER_MARGE
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
@@ -55,8 +56,8 @@ class UploadPoortMiddleware:
 
     def __call__(self, request):
         length = _content_length(request)
-        # The cheap test first: most requests have no body, and grootste_body resolves the URL.
-        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE and length > grootste_body(request):
+        # The cheap test first: most requests have no body, and mag_uploaden resolves the URL.
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE and length > grootste_body(mag_uploaden(request)):
             megabytes = settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)
             return render(request, "413.html", {"megabytes": megabytes}, status=413)
         return self.get_response(request)
@@ -67,7 +68,7 @@ class UploadPoortHandler(FileUploadHandler):
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         self.toegestaan = mag_uploaden(self.request)
-        self.grens = grootste_body(self.request)
+        self.grens = grootste_body(self.toegestaan)
         self.gelezen = 0
 
     def new_file(self, field_name, file_name, content_type, content_length, charset=None, content_type_extra=None):
