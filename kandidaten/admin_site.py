@@ -56,8 +56,7 @@ class BeheerSite(admin.AdminSite):
         django_view = super().admin_view(view, cacheable)  # never_cache, csrf_protect, its own login redirect
 
         def guarded(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+            # Whoever is not logged in never gets here: LoginRequiredMiddleware sends them to a login page first.
             if not self.has_permission(request):
                 raise PermissionDenied("Geen toegang tot het beheer.")
             return _weiger_wat_django_breekt(request) or django_view(request, *args, **kwargs)
