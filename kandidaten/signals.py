@@ -11,18 +11,17 @@ def rederive_klant_van(sender, instance, **kwargs):
     # Only clients without an explicit Indicering take klant van from the doelgroep table.
     from .keys import doelgroep_sleutel
 
-    ids = [
-        pk
-        for pk, doelgroep in Kandidaat.objects.filter(indicering=KlantVan.ONBEKEND)
-        .values_list("pk", "doelgroep")
-        .iterator()
-        if doelgroep_sleutel(doelgroep) == instance.sleutel
-    ]
+    ids, gemeenten = [], set()
+    for pk, doelgroep, gemeente_id in (
+        Kandidaat.objects.filter(indicering=KlantVan.ONBEKEND).values_list("pk", "doelgroep", "gemeente_id").iterator()
+    ):
+        if doelgroep_sleutel(doelgroep) == instance.sleutel:
+            ids.append(pk)
+            gemeenten.add(gemeente_id)
     Kandidaat.objects.filter(pk__in=ids).update(klant_van=instance.klant_van)
     Datastand.verhoog()  # the clients' klant van changed: a new state of the data (an open preview is stale)
     if ids:
-        gemeenten = Kandidaat.objects.filter(pk__in=ids).values_list("gemeente_id", flat=True).distinct()
-        _transparantie_gecorrigeerd(set(gemeenten))
+        _transparantie_gecorrigeerd(gemeenten)  # their gemeenten, read in the same pass
 
 
 @receiver(m2m_changed, sender=Gebruiker.gemeenten.through)
