@@ -3,7 +3,10 @@
 import argparse
 import datetime
 
+from django.core.management import CommandError
+
 from kandidaten.fields import DATUM_FORMATEN, LAATSTE_DATUM, VROEGSTE_DATUM
+from kandidaten.models import Gemeente
 
 
 def datum(text):
@@ -17,3 +20,11 @@ def datum(text):
             raise argparse.ArgumentTypeError(f"datum {text!r} ligt niet tussen 1900 en 2100")
         return value
     raise argparse.ArgumentTypeError(f"ongeldige datum {text!r}: gebruik JJJJ-MM-DD")
+
+
+def gemeente(naam):
+    """The gemeente a --gemeente argument names, matched as the importer matches names (aliases too)."""
+    gevonden = Gemeente.objects.met_naam(naam)
+    if gevonden is None:
+        raise CommandError(f"Gemeente {naam!r} bestaat niet.")
+    return gevonden

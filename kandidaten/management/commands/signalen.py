@@ -10,6 +10,7 @@ import csv
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from kandidaten.management import argumenten
 from kandidaten.management.argumenten import datum
 from kandidaten.models import Gebruiker, Gemeente
 from kandidaten.scoping import Scope
@@ -69,11 +70,5 @@ class Command(BaseCommand):
     def _gemeente(self, value):
         if not value:
             return None
-        gemeente = None
-        if value.isdigit():
-            gemeente = Gemeente.objects.filter(pk=int(value)).first()
-        if gemeente is None:
-            gemeente = Gemeente.objects.met_naam(value)
-        if gemeente is None:
-            raise CommandError(f"Gemeente {value!r} bestaat niet.")
-        return gemeente.pk
+        gemeente = Gemeente.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        return (gemeente or argumenten.gemeente(value)).pk

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from kandidaten.charts_transparantie import getal, procent_tekst
 from kandidaten.keys import gemeente_sleutel
+from kandidaten.management import argumenten
 from kandidaten.management.argumenten import datum
 from kandidaten.models import Arbeidsmarktregio, Gemeente
 from kandidaten.selectors import transparantie as selectors
@@ -50,11 +51,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         stand = options["stand"] or timezone.localdate()
         regio = _regio(options["regio"]) if options["regio"] else None
-        gemeente = None
-        if options["gemeente"]:
-            gemeente = Gemeente.objects.met_naam(options["gemeente"])
-            if gemeente is None:
-                raise CommandError(f"Gemeente {options['gemeente']!r} bestaat niet.")
+        gemeente = argumenten.gemeente(options["gemeente"]) if options["gemeente"] else None
         rapport = selectors.rapport(
             Gemeente.objects.all(), stand, regio=regio and regio.pk, gemeente=gemeente and gemeente.pk
         )
