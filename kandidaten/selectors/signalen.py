@@ -278,7 +278,7 @@ def tel_per_gemeente(scope, peildatum, gemeenten=None):
     return per_gemeente
 
 
-def bewaarde_tellingen(scope, peildatum, gemeenten, model=PaneelTelling):
+def bewaarde_tellingen(peildatum, gemeenten, model=PaneelTelling):
     """{gemeente_id: {groep: {teller: aantal}}} of those `gemeenten` (pks; None: every gemeente) that have
     counts stored for the current data generation (models.paneel; `model`: PaneelTelling, or TeamTelling for the
     team overview's counts). One query; writes nothing."""

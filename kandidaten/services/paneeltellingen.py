@@ -44,7 +44,7 @@ def per_gemeente(scope, peildatum, gemeente=None, soort=PANEEL):
     scope = Scope.van(scope)
     in_scope = scope.gemeente_ids if gemeente is None else [pk for pk in scope.gemeente_ids if pk == gemeente]
     gevraagd = None if scope.alles and gemeente is None else in_scope
-    gevonden = signalen.bewaarde_tellingen(scope, peildatum, gevraagd, soort.model)
+    gevonden = signalen.bewaarde_tellingen(peildatum, gevraagd, soort.model)
     ontbrekend = [pk for pk in in_scope if pk not in gevonden]
     if ontbrekend:
         # The generation is read before counting: a change committed meanwhile makes these counts stale
