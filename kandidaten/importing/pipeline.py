@@ -134,6 +134,7 @@ class ImportRun:
         self.version = version  # the data generation before the file was read: a plan is made against it
         self.prefetch = prefetch
         self.plans, self.context = [], None
+        self.written = set()  # the tables the write changed
 
     def plan(self, store):
         """Plan every sheet, in type order, releasing each once planned: only one sheet in memory."""
@@ -216,8 +217,8 @@ class ImportRun:
                 store.drop()
                 self.plan(store)
                 self._refuse_if(problems)
-            written = write_plans(self.plans, store, self.record, self.context)
-            foreign_keys.check(written)
+            self.written = write_plans(self.plans, store, self.record, self.context)
+            foreign_keys.check(self.written)
             self._record_client_state()
             if any(plan.changes for plan in self.plans):
                 Datastand.verhoog()  # last, and in the transaction: the stored panel counts go stale with the data
@@ -252,15 +253,15 @@ class ImportRun:
             message = "Toegepast: " + result.counts_sentence(summaries) + result.skipped_sentence(summaries)
             outcome = result.finish(record, "applied", message, 0, summaries, status=Import.Status.TOEGEPAST)
             outcome.changed_anything = True
-            _after_change({plan.export_type.model for plan in self.plans}, record)
+            _after_change(self.written, record)
         return outcome
 
 
-def _after_change(models, record):
+def _after_change(tables, record):
     """Statistics for the query planner. (Counting today's panel ahead is the caller's, once the import shows
     as applied: `paneeltellingen.tel_vooruit_na_import`.)"""
     try:
-        refresh_planner_statistics(models)
+        refresh_planner_statistics(tables)
     except Exception:  # the data is in; slower queries until the next import are no reason to fail
         logger.exception("Statistieken na import %s niet bijgewerkt", record.pk)
 

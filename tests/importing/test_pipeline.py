@@ -319,6 +319,12 @@ def test_an_import_that_changed_data_leaves_planner_statistics_for_its_tables(tm
                         [["1", "M1", "T1", "2026-02-01", None, "N"]]))
     assert _has_planner_statistics(Traject._meta.db_table)
     assert _has_planner_statistics(Module._meta.db_table)
+    # The clients' history too: without them PostgreSQL took the history for empty and the team overview's
+    # "profiel nodig sinds" took seconds.
+    assert not _has_planner_statistics(KandidaatWijziging._meta.db_table)
+    load(kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1", klantprofiel="J"), kandidaat_row("2")]))
+    assert KandidaatWijziging.objects.exists()
+    assert _has_planner_statistics(KandidaatWijziging._meta.db_table)
 
 
 def test_a_header_repeated_at_a_page_break_is_skipped_and_a_total_row_is_a_row_error(tmp_path):
