@@ -136,6 +136,11 @@ DATABASES = {
         disable_server_side_cursors=env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: it suits long analytical queries, and ours are at most a second; the national panel and
+    # team counts spent 0.3 s each compiling (docs/performance.md). With PgBouncer: ignore_startup_parameters =
+    # options, and `ALTER DATABASE … SET jit = off` instead (docs/productie.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {

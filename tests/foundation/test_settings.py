@@ -92,3 +92,25 @@ def test_a_session_is_renewed_at_most_once_a_minute(client, django_user_model, m
     clock[0] += 2
     assert session_writes() == 1, "a minute later: renewed"
     assert Session.objects.get().expire_date >= expiry
+
+
+def test_postgresql_connections_run_without_jit_compilation():
+    result = settings_in_subprocess(
+        "settings.DATABASES['default']['OPTIONS']",
+        DATABASE_URL="postgres://u@db.example:5432/kandidaten",
+        DJANGO_DEBUG="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'options': '-c jit=off'" in result.stdout
+
+
+@pytest.mark.django_db
+def test_the_database_connection_the_app_uses_has_jit_switched_off_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        assert "options" not in connection.settings_dict["OPTIONS"]  # SQLite has no JIT and no such option
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
