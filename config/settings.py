@@ -252,6 +252,10 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_MB", 1024) * 10
 # (modules, 9 columns) read within 600 MB.
 IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
 IMPORT_MAX_CELLS_PER_SHEET = env_int("IMPORT_MAX_CELLS_PER_SHEET", 4_500_000)
+# The importing processes (the worker, `importeer`) run at this lower CPU priority (nice), so pages go first
+# while an import reads and plans (docs/productie.md); 0 keeps the priority they were started with (the test
+# process, which runs `importeer` in itself).
+IMPORT_NICENESS = env_int("IMPORT_NICENESS", 0 if RUNNING_TESTS else 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The upload gate first: a file reaches a temporary file only from a user allowed to import (kandidaten/uploads.py).

@@ -95,3 +95,27 @@ def test_start_runs_server_and_worker_and_one_interrupt_stops_both(tmp_path, opt
                 os.killpg(pid, signal.SIGKILL)
         if launcher.poll() is None:
             launcher.kill()
+
+
+def test_the_worker_runs_at_a_lower_cpu_priority_than_the_web_server(tmp_path):
+    env = {**os.environ, **DEVELOPMENT, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+           "MEDIA_ROOT": str(tmp_path / "media")}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    port = free_port()
+    launcher = subprocess.Popen([sys.executable, "manage.py", "start", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children = []
+    try:
+        assert wait_for(lambda: answers(f"http://127.0.0.1:{port}/inloggen/")), "the web server answers"
+        children = children_of(launcher.pid)
+        niceness = {("worker" if "db_worker" in line else "web"): os.getpriority(os.PRIO_PROCESS, pid)
+                    for pid, line in children}
+        started_with = os.getpriority(os.PRIO_PROCESS, launcher.pid)
+        assert niceness == {"web": started_with, "worker": max(started_with, 10)}
+    finally:
+        for pid, _ in children:
+            if not group_empty(pid):
+                os.killpg(pid, signal.SIGKILL)
+        launcher.kill()
+        launcher.wait()

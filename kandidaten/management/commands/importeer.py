@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from kandidaten.importing import TYPES, import_file
+from kandidaten.importing.priority import give_way_to_pages
 from kandidaten.services import paneeltellingen
 
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"Gebruiker '{options['user']}' bestaat niet.")
+        give_way_to_pages()
         worst = 0
         laatste = None
         for path in options["files"]:

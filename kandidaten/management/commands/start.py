@@ -21,6 +21,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from kandidaten.importing.priority import give_way_to_pages
+
 
 class Command(BaseCommand):
     help = "Start de webserver en de importverwerker samen; Ctrl+C stopt beide."
@@ -43,7 +45,12 @@ class Command(BaseCommand):
             # No reloader: a reloaded worker would drop the import it is applying.
             "importverwerker": [*manage, "db_worker", "--no-reload", "--no-startup-delay"],
         }
-        self.processes = {name: subprocess.Popen(command, start_new_session=True) for name, command in children.items()}
+        # The worker gives way to the web server's pages (settings.IMPORT_NICENESS).
+        self.processes = {
+            name: subprocess.Popen(command, start_new_session=True,
+                                   preexec_fn=give_way_to_pages if name == "importverwerker" else None)
+            for name, command in children.items()
+        }
         self.stop_requests = 0
         signal.signal(signal.SIGINT, self._stop)
         signal.signal(signal.SIGTERM, self._stop)
