@@ -22,6 +22,7 @@ from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
 
 from kandidaten.importing import import_file
+from kandidaten.importing.priority import give_way_to_pages
 from kandidaten.models import AuditEvent, Import, Kandidaat, KandidaatWijziging, Module, Plaatsing, Traject
 from kandidaten.models.imports import HARTSLAG_INTERVAL, STIL_NA
 from kandidaten.services import paneeltellingen
@@ -65,6 +66,7 @@ def pas_toe(import_id, *, overslaan=False, verdwenen_bevestigd=False, stand=None
 def _werk_aan(record, **options):
     """Run the import of `record`'s file (as its user, with the export type its preview found) while the
     heartbeat beats, then tidy up after it; returns the outcome."""
+    give_way_to_pages()
     with _aan_het_werk(record):
         outcome = import_file(
             record.bestand.path, user=record.gebruiker, original_name=record.bestandsnaam,

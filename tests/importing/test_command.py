@@ -36,34 +36,6 @@ def test_json_output_and_exit_zero_when_applied(tmp_path):
                                   "unchanged": 0, "gone": 0, "errors": 0, "warnings": 0}]
 
 
-def test_the_command_lowers_its_cpu_priority_before_it_reads_the_file(tmp_path, monkeypatch, settings):
-    """The priority itself is the process's, and only root can raise it again: the calls are recorded here, and
-    test_start_command shows a real worker process running at the lower priority."""
-    from kandidaten.importing import priority
-    from kandidaten.management.commands import importeer
-
-    settings.IMPORT_NICENESS = 10
-    events = []
-    monkeypatch.setattr(priority.os, "getpriority", lambda which, who: 0)
-    monkeypatch.setattr(priority.os, "setpriority", lambda which, who, value: events.append(("priority", value)))
-    real_import = importeer.import_file
-    monkeypatch.setattr(importeer, "import_file", lambda *a, **k: events.append(("import",)) or real_import(*a, **k))
-    code, _out = run(kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")]), "--json")
-    assert code == 0
-    assert events == [("priority", 10), ("import",)]
-
-
-def test_the_command_keeps_a_lower_priority_it_was_started_with(monkeypatch, settings):
-    from kandidaten.importing import priority
-
-    settings.IMPORT_NICENESS = 10
-    calls = []
-    monkeypatch.setattr(priority.os, "getpriority", lambda which, who: 15)
-    monkeypatch.setattr(priority.os, "setpriority", lambda *args: calls.append(args))
-    priority.give_way_to_pages()
-    assert calls == []
-
-
 def test_dry_run_changes_nothing_and_exits_zero(tmp_path):
     code, out = run(kandidaten_xlsx(tmp_path / "k.xlsx", [kandidaat_row("1")]), "--dry-run", "--json")
     assert (code, json.loads(out)["status"]) == (0, "dry-run")
