@@ -191,19 +191,29 @@ def _report(results, env, args):
     print("|---|---|---|---|---|---|---|---|")
     met = True
     arrival = _arrival_seconds(args)
+    p95s = {}  # (round, "all" | "steady") -> p95 ms
     for ronde, (samples, seconds) in results.items():
         pages = [sample for sample in samples if sample[0] != "inloggen"]  # logging in is not a page kind
         for kind in sorted({name for name, *_ in samples}):
             print(_row(ronde, kind, [s for s in samples if s[0] == kind], seconds)[0])
-        line, errors, p95 = _row(ronde, "**alle pagina's**", pages, seconds)
+        line, errors, p95s[ronde, "all"] = _row(ronde, "**alle pagina's**", pages, seconds)
         print(line)
         start = min(ended for *_, ended in samples)
         steady = [sample for sample in pages if sample[3] - start >= arrival]
-        print(_row(ronde, f"alle pagina's na de eerste {arrival} s (iedereen ingelogd)", steady,
-                   seconds - arrival)[0])
-        met &= errors == 0 and p95 <= TARGET_P95_MS[ronde]
+        line, _errors, p95s[ronde, "steady"] = _row(
+            ronde, f"alle pagina's na de eerste {arrival} s (iedereen ingelogd)", steady, seconds - arrival)
+        print(line)
+        met &= errors == 0 and p95s[ronde, "all"] <= TARGET_P95_MS[ronde]
     print("\nDoelen: 0 fouten; p95 ≤ 1 s zonder import en ≤ 2 s tijdens een import:",
           "gehaald" if met else "NIET GEHAALD")
+    if "tijdens import" in results:
+        # Issue #14: on PostgreSQL, p95 during an import at most twice its p95 without.
+        ratios = {part: p95s["tijdens import", part] / max(p95s["zonder import", part], 1)
+                  for part in ("all", "steady")}
+        within = all(ratio <= 2.0 for ratio in ratios.values())
+        print(f"p95 tijdens / zonder import ≤ 2×: alle pagina's {ratios['all']:.1f}×, na het inloggen "
+              f"{ratios['steady']:.1f}×:", "gehaald" if within else "NIET GEHAALD")
+        met &= within or database != "PostgreSQL"  # SQLite's target is the 2 s above (one writer at a time)
     return 0 if met else 1
 
 
