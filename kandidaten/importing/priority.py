@@ -17,16 +17,22 @@ _RECEIVER = "kandidaten.importing.priority"
 
 
 def give_way_to_pages():
-    """Lower this process's CPU priority to IMPORT_NICENESS (never raise it: an administrator's own `nice`
-    stands, and raising it needs root), and run its PostgreSQL queries without parallel workers."""
-    wanted = settings.IMPORT_NICENESS
-    if wanted <= 0:
+    """Lower this process's CPU priority, and run its PostgreSQL queries without parallel workers."""
+    if settings.IMPORT_NICENESS <= 0:
         return
-    if hasattr(os, "setpriority") and os.getpriority(os.PRIO_PROCESS, 0) < wanted:
-        os.setpriority(os.PRIO_PROCESS, 0, wanted)
+    lower_cpu_priority()
     connection_created.connect(one_database_core, dispatch_uid=_RECEIVER)
     if connection.connection is not None:  # the connection already open; later ones by the signal
         one_database_core(sender=None, connection=connection)
+
+
+def lower_cpu_priority():
+    """This process's CPU priority to IMPORT_NICENESS; never raised (an administrator's own `nice` stands, and
+    raising it needs root). Touches no database connection: `manage.py start` calls it in the worker's process
+    between fork and exec."""
+    wanted = settings.IMPORT_NICENESS
+    if wanted > 0 and hasattr(os, "setpriority") and os.getpriority(os.PRIO_PROCESS, 0) < wanted:
+        os.setpriority(os.PRIO_PROCESS, 0, wanted)
 
 
 def one_database_core(sender, connection, **kwargs):

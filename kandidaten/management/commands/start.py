@@ -21,7 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from kandidaten.importing.priority import give_way_to_pages
+from kandidaten.importing.priority import lower_cpu_priority
 
 
 class Command(BaseCommand):
@@ -45,10 +45,11 @@ class Command(BaseCommand):
             # No reloader: a reloaded worker would drop the import it is applying.
             "importverwerker": [*manage, "db_worker", "--no-reload", "--no-startup-delay"],
         }
-        # The worker gives way to the web server's pages (settings.IMPORT_NICENESS).
+        # The worker gives way to the web server's pages (settings.IMPORT_NICENESS; its tasks also keep their
+        # PostgreSQL queries to one core: importing.priority).
         self.processes = {
             name: subprocess.Popen(command, start_new_session=True,
-                                   preexec_fn=give_way_to_pages if name == "importverwerker" else None)
+                                   preexec_fn=lower_cpu_priority if name == "importverwerker" else None)
             for name, command in children.items()
         }
         self.stop_requests = 0
