@@ -116,3 +116,18 @@ def test_plain_key_flags_say_of_every_cell_what_is_plain_key_says(cells):
     assert n.plain_key_flags(cells) == [n.is_plain_key(cell) for cell in cells]
     plain = [cell for cell in cells if n.is_plain_key(cell)]
     assert n.plain_keys(plain) is not None  # what the quick pass takes as plain, plain_keys takes
+
+
+KEY_CELLS = st.sampled_from(["0", "00", "007", "7974", "07974", "٣", "1" * 51, "1" * 50, "", " 5", "abc", 0.0, 7.0,
+                             7974.0, -1.0, 1e15, 999999999999999.0, 12.5, None, True, 3])
+
+
+@given(cells=st.lists(KEY_CELLS | ANY_CELL, max_size=30) | st.lists(KEY_CELLS, max_size=30))
+def test_the_keys_of_a_plain_chunk_are_the_keys_of_its_cells_one_by_one(cells):
+    """plain_keys() is the whole-chunk shortcut of key_of(): where it answers, it answers the same."""
+    keys = n.plain_keys(cells)
+    if keys is None:
+        assert not all(map(n.is_plain_key, cells))
+        return
+    shown, sleutels = keys
+    assert list(zip(shown, sleutels, strict=True)) == [n.key_of(cell) for cell in cells]
